@@ -1,0 +1,1 @@
+//! The Discord front end (serenity + poise). The only module that imports them.

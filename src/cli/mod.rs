@@ -1,0 +1,78 @@
+//! The command line: one file per subcommand; this file only parses and dispatches.
+//!
+//! Edge code: errors are `anyhow` with context, printed as one line.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub mod classify;
+pub mod practice;
+pub mod questions;
+pub mod scenarios;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "coffeechat",
+    version,
+    about = "Practise informational interviews with a busy professional"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command that reads scenarios.
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct ScenarioArgs {
+    /// Read scenarios from this directory instead of the ones built into the binary.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub scenarios: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Practise a conversation in the terminal (no Discord needed).
+    Practice(practice::PracticeArgs),
+    /// Classify JSON lines `{"text": ...}` from stdin into topics and verdicts.
+    Classify(classify::ClassifyArgs),
+    /// Check, list, test or describe scenario files.
+    Scenarios(scenarios::ScenariosArgs),
+    /// Print sample questions from the question bank, grouped by topic.
+    Questions(questions::QuestionsArgs),
+}
+
+pub fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Practice(a) => practice::run(a),
+        Command::Classify(a) => classify::run(a),
+        Command::Scenarios(a) => scenarios::run(a),
+        Command::Questions(a) => questions::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the scenario set named by `--scenarios`, or the built-in one.
+pub fn load_scenarios(args: &ScenarioArgs) -> anyhow::Result<crate::scenario::ScenarioSet> {
+    use anyhow::Context;
+    match &args.scenarios {
+        Some(dir) => crate::scenario::load::load_dir(dir)
+            .with_context(|| format!("loading scenarios from {}", dir.display())),
+        None => crate::scenario::load::load_embedded().context("loading the built-in scenarios"),
+    }
+}

@@ -1,0 +1,1 @@
+//! Persistence with sqlx (SQLite by default, PostgreSQL optionally).
