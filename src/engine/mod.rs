@@ -305,6 +305,25 @@ impl Engine {
         })
     }
 
+    /// Starts a session whose request was already accepted: the conversation
+    /// phase, with the opening line. Used by scenario tests and drills.
+    pub fn start_accepted(
+        &self,
+        scenario_id: &str,
+        seed: u64,
+    ) -> Result<(Session, Vec<Event>), EngineError> {
+        let sc = self.scenario(scenario_id)?;
+        let mut s = self.start(scenario_id, seed)?;
+        s.outcome = Some(RequestOutcome::Accepted);
+        s.phase = Phase::Conversation;
+        let opening = self.pick(&mut s, "opening", &sc.meeting.opening);
+        let ev = vec![Event::Say {
+            text: opening,
+            stance: s.stance,
+        }];
+        Ok((s, ev))
+    }
+
     /// Reads one student message in whatever phase the session is in.
     pub fn send(&self, s: &mut Session, text: &str) -> Result<Vec<Event>, EngineError> {
         let sc = self.scenario(&s.scenario_id)?;
