@@ -14,6 +14,7 @@ pub mod questions;
 pub mod scenario;
 pub mod score;
 pub mod store;
+pub mod terminal;
 pub mod topic;
 
 pub mod bot;

@@ -1,6 +1,16 @@
 //! `coffeechat practice`: an interactive or scripted practice session in the terminal.
+//!
+//! Interactive: brief, request, conversation (`/end`, `/hint`, `/status`, `/quit`),
+//! follow-up note, scorecard. Scripted (`--script FILE`): replays the file and
+//! prints the result (as JSON with `--json`). Either way the session is saved.
 
 use super::ScenarioArgs;
+use crate::classify::Classifier;
+use crate::engine::{script, Engine, Phase, Session};
+use crate::terminal;
+use anyhow::{bail, Context};
+use rand::Rng;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,8 +26,11 @@ pub struct PracticeArgs {
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Print the result as one JSON object (with --script).
-    #[arg(long)]
+    #[arg(long, requires = "script")]
     pub json: bool,
+    /// Do not save the session.
+    #[arg(long)]
+    pub no_save: bool,
     /// Database URL (default: an SQLite file in the user's data directory).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
@@ -25,6 +38,179 @@ pub struct PracticeArgs {
     pub scenarios: ScenarioArgs,
 }
 
-pub fn run(_args: PracticeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("practice is not implemented yet")
+pub fn run(args: PracticeArgs) -> anyhow::Result<ExitCode> {
+    let set = super::load_scenarios(&args.scenarios)?;
+    let engine = Engine::new(set, Classifier::new());
+    let seed = args
+        .seed
+        .unwrap_or_else(|| rand::thread_rng().gen_range(1..1_000_000));
+    let scenario = match &args.scenario {
+        Some(id) => {
+            if engine.scenarios().get(id).is_none() {
+                let ids: Vec<&str> = engine.scenarios().ids().collect();
+                bail!("no scenario `{id}`; choose one of: {}", ids.join(", "));
+            }
+            id.clone()
+        }
+        None => {
+            let ids: Vec<&str> = engine.scenarios().ids().collect();
+            if ids.is_empty() {
+                bail!("no scenarios loaded");
+            }
+            ids[(seed as usize) % ids.len()].to_string()
+        }
+    };
+    let saver = Saver::new(args.database_url.as_deref(), args.no_save);
+    if let Some(path) = &args.script {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading script {}", path.display()))?;
+        let parsed = script::parse(&text);
+        if parsed.request.is_empty() {
+            bail!(
+                "the script {} is empty: its first block must be the request",
+                path.display()
+            );
+        }
+        let (session, replay) = script::run(&engine, &scenario, seed, &parsed)?;
+        saver.save(&engine, &session)?;
+        if args.json {
+            println!("{}", serde_json::to_string(&replay)?);
+        } else {
+            let sc = engine.scenario(&scenario)?;
+            for t in &session.turns {
+                println!("you ({}): {}", t.topic, t.message);
+                if !t.reply.is_empty() {
+                    println!("{}: {}", sc.professional.name, t.reply);
+                }
+            }
+            print!("{}", terminal::scorecard(&engine.scorecard(&session)?));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    interactive(&engine, &scenario, seed, &saver)
+}
+
+/// Saves finished sessions to the store (wired in once the store lands).
+struct Saver {
+    url: Option<String>,
+    disabled: bool,
+}
+
+impl Saver {
+    fn new(url: Option<&str>, disabled: bool) -> Self {
+        Saver {
+            url: url.map(str::to_string),
+            disabled,
+        }
+    }
+
+    fn save(&self, _engine: &Engine, _s: &Session) -> anyhow::Result<()> {
+        let _ = (&self.url, self.disabled);
+        Ok(())
+    }
+}
+
+/// Reads one message: lines until an empty line (or a lone `.` for multi-paragraph text).
+fn read_message(input: &mut impl BufRead, multi: bool) -> anyhow::Result<Option<String>> {
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(if lines.is_empty() {
+                None
+            } else {
+                Some(lines.join("\n"))
+            });
+        }
+        let l = line.trim_end_matches(['\n', '\r']).to_string();
+        if multi {
+            if l.trim() == "." {
+                break;
+            }
+            if lines.is_empty() && l.trim().starts_with('/') {
+                return Ok(Some(l.trim().to_string()));
+            }
+            lines.push(l);
+        } else {
+            if l.trim().is_empty() && lines.is_empty() {
+                continue;
+            }
+            lines.push(l);
+            break;
+        }
+    }
+    Ok(Some(lines.join("\n")))
+}
+
+fn interactive(
+    engine: &Engine,
+    scenario: &str,
+    seed: u64,
+    saver: &Saver,
+) -> anyhow::Result<ExitCode> {
+    let sc = engine.scenario(scenario)?;
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut out = std::io::stdout();
+    let mut s = engine.start(scenario, seed)?;
+    println!("{}", terminal::brief(sc));
+    println!("(seed {seed}: `coffeechat practice --scenario {scenario} --seed {seed}` replays this professional's choices)");
+    println!("\nWrite your request. End it with a line containing only `.` (type /quit to leave).");
+    loop {
+        if s.phase == Phase::Done {
+            break;
+        }
+        let multi = s.phase != Phase::Conversation;
+        if s.phase == Phase::Conversation {
+            print!("{} you> ", terminal::clock(&s));
+        } else {
+            print!("you> ");
+        }
+        out.flush()?;
+        let Some(msg) = read_message(&mut input, multi)? else {
+            println!();
+            break;
+        };
+        let cmd = msg.trim();
+        let evs = match cmd {
+            "/quit" => {
+                println!("Left the session. Nothing more is scored.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            "/hint" => {
+                let h = engine.hint(&s);
+                println!("  hint ({}): {}  [{}]", h.topic.label(), h.text, h.item);
+                continue;
+            }
+            "/status" => {
+                let st = engine.status(&s);
+                println!(
+                    "  phase {} · {} · {}",
+                    st.phase.as_str(),
+                    terminal::clock(&s),
+                    st.stance_hint
+                );
+                continue;
+            }
+            "/end" if s.phase == Phase::Conversation => engine.end_conversation(&mut s)?,
+            "/end" | "/skip" if s.phase == Phase::FollowUp => engine.finish(&mut s)?,
+            _ if cmd.is_empty() => continue,
+            _ => engine.send(&mut s, &msg)?,
+        };
+        print!("{}", terminal::events(sc, &evs));
+        if s.phase == Phase::FollowUp && !s.notes.is_empty() {
+            engine.finish(&mut s)?;
+        }
+        if s.phase == Phase::FollowUp && s.notes.is_empty() {
+            println!(
+                "(End the note with a line containing only `.`; /skip to finish without one.)"
+            );
+        }
+    }
+    if s.phase != Phase::Done {
+        engine.finish(&mut s)?;
+    }
+    print!("{}", terminal::scorecard(&engine.scorecard(&s)?));
+    saver.save(engine, &s)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 //! a stored session resumes exactly where it was and a seed replays it exactly.
 
 pub mod request;
+pub mod script;
 
 use crate::classify::{Classification, Classifier};
 use crate::scenario::{Medium, Scenario, ScenarioSet, Stance, Temperament, ToneLines};
@@ -424,7 +425,7 @@ impl Engine {
         lines[i].clone()
     }
 
-    fn tone<'a>(&self, s: &mut Session, key: &str, lines: &'a ToneLines) -> String {
+    fn tone(&self, s: &mut Session, key: &str, lines: &ToneLines) -> String {
         let set = match s.stance {
             Stance::Ally => &lines.ally,
             Stance::Neutral => &lines.neutral,
@@ -693,13 +694,12 @@ impl Engine {
         // The clock: story answers run longer, and generous people talk longer.
         let mut cost = match c.topic {
             Topic::Courtesy | Topic::OffTopic => 1,
-            t if t.is_story() => 3,
-            _ => 2,
+            t if t.is_story() => 2 + s.rng.gen_range(0..=1),
+            _ => 1 + s.rng.gen_range(0..=1),
         };
-        if temperament == Temperament::Generous && c.verdict == Verdict::Good {
+        if temperament == Temperament::Generous && c.topic.is_story() {
             cost += 1;
         }
-        cost += s.rng.gen_range(0..=1);
         s.minutes_used += cost;
         let reply = parts
             .into_iter()
@@ -741,7 +741,7 @@ impl Engine {
         if left <= -grace {
             let l = self.pick(s, "wrap_up", &sc.meeting.wrap_up);
             events.extend(self.close(s, EndedBy::Time, l));
-        } else if left <= 5 && !s.warned {
+        } else if left <= i64::from((s.minutes_granted / 4).max(3)) && !s.warned {
             s.warned = true;
             let l = self.pick(s, "time_warning", &sc.meeting.time_warning);
             events.push(Event::ClockWarning {
