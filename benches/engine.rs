@@ -17,7 +17,12 @@ const MESSAGES: &[&str] = &[
 fn full_turn(c: &mut Criterion) {
     let set = coffeechat::scenario::load::load_embedded().expect("scenarios");
     let engine = Engine::new(set, Classifier::new());
-    let id = engine.scenarios().ids().next().expect("a scenario").to_string();
+    let id = engine
+        .scenarios()
+        .ids()
+        .next()
+        .expect("a scenario")
+        .to_string();
     let (base, _) = engine.start_accepted(&id, 1).expect("start");
     let mut i = 0usize;
     c.bench_function("full_turn", |b| {
@@ -45,7 +50,9 @@ fn load_scenarios(c: &mut Criterion) {
     c.bench_function("load_all_scenarios", |b| {
         b.iter(|| black_box(coffeechat::scenario::load::load_embedded().expect("scenarios")))
     });
-    c.bench_function("classifier_new", |b| b.iter(|| black_box(Classifier::new())));
+    c.bench_function("classifier_new", |b| {
+        b.iter(|| black_box(Classifier::new()))
+    });
 }
 
 criterion_group!(benches, full_turn, load_scenarios);

@@ -7,6 +7,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod advice;
+pub mod chart;
 pub mod classify;
 pub mod cli;
 pub mod engine;

@@ -27,12 +27,21 @@ fn drive(scenario_idx: usize, seed: u64, msgs: &[String]) {
             break;
         }
         let before = s.turns.len();
-        let ev = e.send(&mut s, m).expect("send in a live phase never errors");
-        assert_eq!(s.turns.len(), before + 1, "every message makes exactly one turn");
+        let ev = e
+            .send(&mut s, m)
+            .expect("send in a live phase never errors");
+        assert_eq!(
+            s.turns.len(),
+            before + 1,
+            "every message makes exactly one turn"
+        );
         let _ = coffeechat::terminal::events(e.scenario(id).expect("sc"), &ev);
         let t = s.turns.last().expect("turn");
         assert!(t.message.chars().count() <= coffeechat::engine::MAX_MESSAGE_CHARS);
-        assert!(!t.message.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+        assert!(!t
+            .message
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'));
     }
     if s.phase == Phase::Conversation {
         e.end_conversation(&mut s).expect("end");

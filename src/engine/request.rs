@@ -63,6 +63,9 @@ pub fn sentences(text: &str) -> Vec<String> {
     let mut cur = String::new();
     for ch in text.chars() {
         cur.push(ch);
+        if ch == '.' && ends_with_abbreviation(&cur) {
+            continue;
+        }
         if matches!(ch, '.' | '!' | '?' | '\n') {
             let t = cur.trim();
             if t.chars().any(|c| c.is_alphanumeric()) {
@@ -76,6 +79,19 @@ pub fn sentences(text: &str) -> Vec<String> {
         out.push(t.to_string());
     }
     out
+}
+
+/// Titles and abbreviations whose full stop does not end a sentence.
+fn ends_with_abbreviation(cur: &str) -> bool {
+    const ABBR: &[&str] = &[
+        "dr.", "mr.", "mrs.", "ms.", "prof.", "st.", "e.g.", "i.e.", "etc.", "vs.", "jr.", "sr.",
+    ];
+    let last = cur
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    ABBR.contains(&last.as_str())
 }
 
 fn lower(s: &str) -> String {
@@ -847,6 +863,18 @@ to learn from your experience.\n\nThank you,\nSam";
         let r = evaluate_request(&Classifier::new(), t, Medium::Coffee, None);
         assert!(r.job_ask);
         assert_eq!(r.check("ask.no_job").map(|c| c.points), Some(-4));
+    }
+
+    #[test]
+    fn titles_do_not_split_sentences() {
+        let s = sentences("Dr. Ellis suggested I write. Thanks!");
+        assert_eq!(
+            s,
+            vec![
+                "Dr. Ellis suggested I write.".to_string(),
+                "Thanks!".to_string()
+            ]
+        );
     }
 
     #[test]
