@@ -11,6 +11,7 @@ pub mod chart;
 pub mod classify;
 pub mod cli;
 pub mod engine;
+pub mod feedback;
 pub mod questions;
 pub mod scenario;
 pub mod score;
