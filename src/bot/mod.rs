@@ -1,1 +1,3 @@
 //! The Discord front end (serenity + poise). The only module that imports them.
+
+pub mod view;
