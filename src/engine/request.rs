@@ -201,9 +201,46 @@ fn requested_minutes(text: &str) -> Option<(u32, String)> {
 
 /// Whether the text asks for a job, internship, referral to a post or recommendation.
 fn job_ask_sentence(classifier: &Classifier, sents: &[String]) -> Option<String> {
+    const JOB_WORDS: &[&str] = &[
+        "job",
+        "jobs",
+        "hire",
+        "hiring",
+        "hired",
+        "opening",
+        "openings",
+        "vacancy",
+        "vacancies",
+        "position",
+        "positions",
+        "internship",
+        "internships",
+        "placement",
+        "cv",
+        "resume",
+        "employ",
+        "employment",
+        "recruit",
+        "recruiting",
+        "apply",
+        "referee",
+        "reference",
+        "recommendation",
+        "role",
+        "roles",
+        "work",
+    ];
     sents
         .iter()
-        .find(|s| classifier.classify(s, None).topic == Topic::JobAsk)
+        .find(|s| {
+            let ws = words(s);
+            let negated = ws
+                .iter()
+                .any(|w| ["not", "never", "no"].contains(&w.as_str()));
+            !negated
+                && ws.iter().any(|w| JOB_WORDS.contains(&w.as_str()))
+                && classifier.classify(s, None).topic == Topic::JobAsk
+        })
         .cloned()
 }
 
