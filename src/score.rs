@@ -292,8 +292,8 @@ pub fn build(sc: &Scenario, s: &Session) -> Scorecard {
                     ),
                 ),
                 Some(EndedBy::Time) => (
-                    2,
-                    "They had to end it at the agreed time: wrap up yourself a little before."
+                    0,
+                    "They had to cut you off at the agreed time: start wrapping up when they warn you."
                         .to_string(),
                 ),
                 _ if over >= 5 => (

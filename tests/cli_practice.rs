@@ -20,7 +20,7 @@ fn model_script(dir: &std::path::Path) -> std::path::PathBuf {
         .replace("{role}", "senior backend engineer")
         .replace("{org}", "Northwind Logistics")
         .replace("{field}", "software engineering")
-        .replace("{referral}", "Marcus Lee");
+        .replace("{referral}", "Tomás Herrera");
     let p = dir.join("model.txt");
     std::fs::write(&p, text).unwrap();
     p

@@ -693,12 +693,15 @@ impl Engine {
 
         // The clock: story answers run longer, and generous people talk longer.
         let mut cost = match c.topic {
-            Topic::Courtesy | Topic::OffTopic => 1,
+            Topic::Courtesy | Topic::OffTopic | Topic::Referral | Topic::KeepInTouch => 1,
             t if t.is_story() => 2 + s.rng.gen_range(0..=1),
             _ => 1 + s.rng.gen_range(0..=1),
         };
-        if temperament == Temperament::Generous && c.topic.is_story() {
-            cost += 1;
+        // Generous people tell long stories; busy people answer in a sentence.
+        match temperament {
+            Temperament::Generous if c.topic.is_story() => cost += 1,
+            Temperament::Busy if c.topic.is_story() => cost -= 1,
+            _ => {}
         }
         s.minutes_used += cost;
         let reply = parts
@@ -738,10 +741,15 @@ impl Engine {
         } else {
             0
         };
-        if left <= -grace {
+        // Closing moves (thanks, who else, keeping in touch) may use the last minute.
+        let closing = matches!(
+            c.topic,
+            Topic::Courtesy | Topic::Referral | Topic::KeepInTouch
+        );
+        if left < -grace || (left == -grace && !closing) {
             let l = self.pick(s, "wrap_up", &sc.meeting.wrap_up);
             events.extend(self.close(s, EndedBy::Time, l));
-        } else if left <= i64::from((s.minutes_granted / 4).max(3)) && !s.warned {
+        } else if left <= i64::from((s.minutes_granted / 4 + 1).max(5)) && !s.warned {
             s.warned = true;
             let l = self.pick(s, "time_warning", &sc.meeting.time_warning);
             events.push(Event::ClockWarning {
