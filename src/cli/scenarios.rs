@@ -1,6 +1,10 @@
 //! `coffeechat scenarios check|list|test|schema`.
 
 use super::ScenarioArgs;
+use crate::classify::Classifier;
+use crate::engine::{selftest, Engine};
+use crate::scenario::load;
+use anyhow::bail;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +31,113 @@ pub enum ScenariosCommand {
     Schema,
 }
 
-pub fn run(_args: ScenariosArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("scenarios is not implemented yet")
+/// The JSON Schema of the scenario format, as published in `scenarios/scenario.schema.json`.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(crate::scenario::Scenario);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        ScenariosCommand::Check { paths } => {
+            let paths = if paths.is_empty() {
+                args.scenarios.scenarios.clone().into_iter().collect()
+            } else {
+                paths
+            };
+            let (diags, what) = if paths.is_empty() {
+                let d = match load::load_texts(&load::embedded_texts(), &[]) {
+                    Ok(_) => Vec::new(),
+                    Err(d) => d,
+                };
+                (d, "the built-in scenarios".to_string())
+            } else {
+                (
+                    load::check_paths(&paths)?,
+                    format!("{} path(s)", paths.len()),
+                )
+            };
+            for d in &diags {
+                println!("{d}");
+            }
+            if diags.is_empty() {
+                println!("ok: no problems in {what}");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{} problem(s) in {what}", diags.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        ScenariosCommand::List { json } => {
+            let set = super::load_scenarios(&args.scenarios)?;
+            if json {
+                let rows: Vec<serde_json::Value> = set
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "id": s.id, "title": s.title, "field": s.field, "summary": s.summary,
+                            "professional": {"name": s.professional.name, "role": s.professional.role, "organization": s.professional.organization},
+                            "medium": s.meeting.medium, "minutes": s.meeting.minutes, "temperament": s.professional.temperament,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for s in set.iter() {
+                    println!(
+                        "{:<20} {:<18} {} ({}, {}) · {} · {} min",
+                        s.id,
+                        s.field,
+                        s.professional.name,
+                        s.professional.role,
+                        s.professional.organization,
+                        s.meeting.medium.as_str(),
+                        s.meeting.minutes
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ScenariosCommand::Test { ids } => {
+            let set = super::load_scenarios(&args.scenarios)?;
+            for id in &ids {
+                if set.get(id).is_none() {
+                    bail!(
+                        "no scenario `{id}`; choose from: {}",
+                        set.ids().collect::<Vec<_>>().join(", ")
+                    );
+                }
+            }
+            let engine = Engine::new(set, Classifier::new());
+            let (mut pass, mut fail) = (0, 0);
+            for sc in engine
+                .scenarios()
+                .iter()
+                .filter(|s| ids.is_empty() || ids.contains(&s.id))
+            {
+                for o in selftest::run(&engine, sc) {
+                    if o.passed() {
+                        pass += 1;
+                        println!("PASS {} · {}", o.scenario, o.name);
+                    } else {
+                        fail += 1;
+                        println!("FAIL {} · {}", o.scenario, o.name);
+                        for f in &o.failures {
+                            println!("     {f}");
+                        }
+                    }
+                }
+            }
+            println!("{pass} passed, {fail} failed");
+            Ok(if fail == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        ScenariosCommand::Schema => {
+            print!("{}", schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

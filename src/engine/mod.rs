@@ -10,6 +10,7 @@
 
 pub mod request;
 pub mod script;
+pub mod selftest;
 
 use crate::classify::{Classification, Classifier};
 use crate::scenario::{Medium, Scenario, ScenarioSet, Stance, Temperament, ToneLines};

@@ -1,8 +1,9 @@
 //! Loading and validating scenario files.
 //!
 //! Owns: turning TOML text into [`Scenario`]s and reporting every problem as
-//! `file:line:column: message` with a hint. The loader refuses a broken set.
+//! `file:line:column: message (hint: ...)`. The loader refuses a broken set.
 
+use super::validate::{self, Source};
 use super::{Scenario, ScenarioSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{} problem(s) in the scenario files; run `coffeechat scenarios check` for details:\n{}", .0.len(), render(.0))]
+    #[error("{} problem(s) in the scenario files; fix them (or run `coffeechat scenarios check`):\n{}", .0.len(), render(.0))]
     Invalid(Vec<Diagnostic>),
     #[error("no scenario files (*.toml) found in {0}")]
     Empty(PathBuf),
@@ -55,72 +56,141 @@ fn render(d: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut off = offset.min(text.len());
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &text[..off];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 
-/// Parses one scenario file's text. `name` is used in diagnostics.
+/// Parses one scenario file's text (structure only). `name` is used in diagnostics.
 pub fn parse_str(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     toml::from_str::<Scenario>(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let message = e.message().trim().replace('\n', " ");
+        let hint = if message.starts_with("unknown field") {
+            Some("check the spelling; `coffeechat scenarios schema` lists every key".to_string())
+        } else if message.starts_with("missing field") {
+            Some("add the key; see scenarios/README.md".to_string())
+        } else if message.contains("unknown variant") {
+            Some("use one of the values listed".to_string())
+        } else {
+            None
+        };
         vec![Diagnostic {
             file: name.to_string(),
             line,
             column,
-            message: e.message().to_string(),
-            hint: None,
+            message,
+            hint,
         }]
     })
 }
 
-/// Loads the scenarios shipped inside the binary.
-pub fn load_embedded() -> Result<ScenarioSet, LoadError> {
-    let mut out = Vec::new();
+/// Parses and validates a set of (file name, text) pairs; all problems at once.
+/// `extra` are known scenarios that referrals may point to.
+pub fn load_texts(
+    files: &[(String, String)],
+    extra: &[Scenario],
+) -> Result<ScenarioSet, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    for f in EMBEDDED.files() {
-        if f.path().extension().is_some_and(|e| e == "toml") {
-            let name = format!("scenarios/{}", f.path().display());
-            match parse_str(&name, f.contents_utf8().unwrap_or_default()) {
-                Ok(s) => out.push(s),
-                Err(d) => diags.extend(d),
-            }
+    let mut parsed: Vec<(usize, Scenario)> = Vec::new();
+    for (i, (name, text)) in files.iter().enumerate() {
+        match parse_str(name, text) {
+            Ok(s) => parsed.push((i, s)),
+            Err(d) => diags.extend(d),
         }
     }
-    if !diags.is_empty() {
-        return Err(LoadError::Invalid(diags));
+    let sources: Vec<Source<'_>> = parsed
+        .iter()
+        .map(|(i, s)| Source {
+            file: &files[*i].0,
+            text: &files[*i].1,
+            scenario: s,
+        })
+        .collect();
+    diags.extend(validate::check_set(&sources, extra));
+    if diags.is_empty() {
+        Ok(ScenarioSet::new(
+            parsed.into_iter().map(|(_, s)| s).collect(),
+        ))
+    } else {
+        Err(diags)
     }
-    Ok(ScenarioSet::new(out))
 }
 
-/// Loads every `*.toml` file in a directory.
-pub fn load_dir(dir: &Path) -> Result<ScenarioSet, LoadError> {
+/// The scenario files shipped inside the binary, as (name, text).
+pub fn embedded_texts() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .map(|f| {
+            (
+                format!("scenarios/{}", f.path().display()),
+                f.contents_utf8().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Loads the scenarios shipped inside the binary.
+pub fn load_embedded() -> Result<ScenarioSet, LoadError> {
+    load_texts(&embedded_texts(), &[]).map_err(LoadError::Invalid)
+}
+
+fn read_dir_texts(dir: &Path) -> Result<Vec<(String, String)>, LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.extension().is_some_and(|x| x == "toml") {
-            let text = std::fs::read_to_string(&p).map_err(|source| LoadError::Io {
-                path: p.clone(),
-                source,
-            })?;
-            match parse_str(&p.display().to_string(), &text) {
-                Ok(s) => out.push(s),
-                Err(d) => diags.extend(d),
-            }
-        }
-    }
-    if !diags.is_empty() {
-        return Err(LoadError::Invalid(diags));
-    }
-    if out.is_empty() {
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|p| read_file(&p)).collect()
+}
+
+fn read_file(p: &Path) -> Result<(String, String), LoadError> {
+    let text = std::fs::read_to_string(p).map_err(|source| LoadError::Io {
+        path: p.to_path_buf(),
+        source,
+    })?;
+    Ok((p.display().to_string(), text))
+}
+
+/// Loads every `*.toml` file in a directory.
+pub fn load_dir(dir: &Path) -> Result<ScenarioSet, LoadError> {
+    let files = read_dir_texts(dir)?;
+    if files.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
     }
-    Ok(ScenarioSet::new(out))
+    load_texts(&files, &[]).map_err(LoadError::Invalid)
+}
+
+/// Checks files and directories; referrals may also point at the shipped scenarios.
+pub fn check_paths(paths: &[PathBuf]) -> Result<Vec<Diagnostic>, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            files.extend(read_dir_texts(p)?);
+        } else {
+            files.push(read_file(p)?);
+        }
+    }
+    let shipped: Vec<Scenario> = load_embedded()
+        .map(|s| s.iter().cloned().collect())
+        .unwrap_or_default();
+    Ok(match load_texts(&files, &shipped) {
+        Ok(_) => Vec::new(),
+        Err(d) => d,
+    })
 }

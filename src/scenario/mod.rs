@@ -6,6 +6,7 @@
 
 pub mod load;
 pub mod model;
+pub mod validate;
 
 pub use load::{Diagnostic, LoadError};
 pub use model::*;
