@@ -7,6 +7,7 @@
 use super::ScenarioArgs;
 use crate::classify::Classifier;
 use crate::engine::{script, Engine, Phase, Session};
+use crate::store::{Placement, Store, UserId};
 use crate::terminal;
 use anyhow::{bail, Context};
 use rand::Rng;
@@ -60,7 +61,7 @@ pub fn run(args: PracticeArgs) -> anyhow::Result<ExitCode> {
             ids[(seed as usize) % ids.len()].to_string()
         }
     };
-    let saver = Saver::new(args.database_url.as_deref(), args.no_save);
+    let mut saver = Saver::new(args.database_url.as_deref(), args.no_save);
     if let Some(path) = &args.script {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading script {}", path.display()))?;
@@ -72,7 +73,7 @@ pub fn run(args: PracticeArgs) -> anyhow::Result<ExitCode> {
             );
         }
         let (session, replay) = script::run(&engine, &scenario, seed, &parsed)?;
-        saver.save(&engine, &session)?;
+        saver.finish(&engine, &session);
         if args.json {
             println!("{}", serde_json::to_string(&replay)?);
         } else {
@@ -87,26 +88,146 @@ pub fn run(args: PracticeArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    interactive(&engine, &scenario, seed, &saver)
+    interactive(&engine, &scenario, seed, &mut saver)
 }
 
-/// Saves finished sessions to the store (wired in once the store lands).
+/// Saves the terminal session to the store as it goes: created after the
+/// request, each turn recorded as it happens, the scorecard at the end.
+/// A store problem is reported once and practice goes on unsaved.
 struct Saver {
-    url: Option<String>,
-    disabled: bool,
+    rt: Option<tokio::runtime::Runtime>,
+    store: Option<Store>,
+    user: Option<UserId>,
+    id: Option<String>,
 }
 
 impl Saver {
     fn new(url: Option<&str>, disabled: bool) -> Self {
-        Saver {
-            url: url.map(str::to_string),
-            disabled,
+        let mut me = Saver {
+            rt: None,
+            store: None,
+            user: None,
+            id: None,
+        };
+        if disabled {
+            return me;
+        }
+        let url = url.map_or_else(Store::default_sqlite_url, str::to_string);
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("note: not saving this session ({e})");
+                return me;
+            }
+        };
+        let who = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "local".into());
+        let res = rt.block_on(async {
+            let store = Store::connect(&url).await?;
+            let user = store.upsert_user("local", &who, &who).await?;
+            // A session left open by a crash or /quit is closed so a new one can start.
+            if let Some(open) = store.open_session_for(&user).await? {
+                store.abandon_session(&open.id).await?;
+            }
+            Ok::<_, crate::store::StoreError>((store, user))
+        });
+        match res {
+            Ok((store, user)) => {
+                me.store = Some(store);
+                me.user = Some(user);
+                me.rt = Some(rt);
+            }
+            Err(e) => eprintln!("note: not saving this session: {e}"),
+        }
+        me
+    }
+
+    fn run<T>(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&Store, &UserId, Option<&str>) -> T,
+    ) -> Option<T::Output>
+    where
+        T: std::future::Future<Output = Result<Option<String>, crate::store::StoreError>>,
+    {
+        let (Some(rt), Some(store), Some(user)) = (&self.rt, &self.store, &self.user) else {
+            return None;
+        };
+        match rt.block_on(f(store, user, self.id.as_deref())) {
+            Ok(new_id) => {
+                if new_id.is_some() {
+                    self.id = new_id;
+                }
+                Some(Ok(None))
+            }
+            Err(e) => {
+                eprintln!("note: could not save ({what}): {e}; this session will not be saved");
+                self.store = None;
+                None
+            }
         }
     }
 
-    fn save(&self, _engine: &Engine, _s: &Session) -> anyhow::Result<()> {
-        let _ = (&self.url, self.disabled);
-        Ok(())
+    /// Records the session's state and new turns (creating it on first call).
+    fn record(&mut self, s: &Session) {
+        let snapshot = s.clone();
+        self.run("turn", |store, user, id| {
+            let store = store.clone();
+            let user = user.clone();
+            let id = id.map(str::to_string);
+            async move {
+                match id {
+                    None => Ok(Some(
+                        store
+                            .create_session(&user, &snapshot, &Placement::default())
+                            .await?,
+                    )),
+                    Some(id) => {
+                        store.record_turns(&id, &snapshot).await?;
+                        Ok(None)
+                    }
+                }
+            }
+        });
+    }
+
+    fn finish(&mut self, engine: &Engine, s: &Session) {
+        self.record(s);
+        let Ok(card) = engine.scorecard(s) else {
+            return;
+        };
+        let snapshot = s.clone();
+        self.run("scorecard", |store, _user, id| {
+            let store = store.clone();
+            let id = id.map(str::to_string);
+            async move {
+                if let Some(id) = id {
+                    store.finish_session(&id, &snapshot, &card).await?;
+                }
+                Ok(None)
+            }
+        });
+    }
+
+    fn abandon(&mut self) {
+        self.run("quit", |store, _user, id| {
+            let store = store.clone();
+            let id = id.map(str::to_string);
+            async move {
+                if let Some(id) = id {
+                    store.abandon_session(&id).await?;
+                }
+                Ok(None)
+            }
+        });
+    }
+
+    fn saved_where(&self) -> Option<&'static str> {
+        self.store.as_ref().map(|s| s.backend().as_str())
     }
 }
 
@@ -146,7 +267,7 @@ fn interactive(
     engine: &Engine,
     scenario: &str,
     seed: u64,
-    saver: &Saver,
+    saver: &mut Saver,
 ) -> anyhow::Result<ExitCode> {
     let sc = engine.scenario(scenario)?;
     let stdin = std::io::stdin();
@@ -174,6 +295,7 @@ fn interactive(
         let cmd = msg.trim();
         let evs = match cmd {
             "/quit" => {
+                saver.abandon();
                 println!("Left the session. Nothing more is scored.");
                 return Ok(ExitCode::SUCCESS);
             }
@@ -197,6 +319,7 @@ fn interactive(
             _ if cmd.is_empty() => continue,
             _ => engine.send(&mut s, &msg)?,
         };
+        saver.record(&s);
         print!("{}", terminal::events(sc, &evs));
         if s.phase == Phase::FollowUp && !s.notes.is_empty() {
             engine.finish(&mut s)?;
@@ -210,7 +333,10 @@ fn interactive(
     if s.phase != Phase::Done {
         engine.finish(&mut s)?;
     }
+    saver.finish(engine, &s);
     print!("{}", terminal::scorecard(&engine.scorecard(&s)?));
-    saver.save(engine, &s)?;
+    if let Some(db) = saver.saved_where() {
+        println!("(saved to the {db} store)");
+    }
     Ok(ExitCode::SUCCESS)
 }
