@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod bot;
 pub mod classify;
 pub mod practice;
 pub mod questions;
@@ -40,14 +41,17 @@ pub enum Command {
     Scenarios(scenarios::ScenariosArgs),
     /// Print sample questions from the question bank, grouped by topic.
     Questions(questions::QuestionsArgs),
+    /// Run the Discord bot (needs DISCORD_TOKEN).
+    Bot(bot::BotArgs),
 }
 
 pub fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,coffeechat=info,serenity=warn")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -57,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Classify(a) => classify::run(a),
         Command::Scenarios(a) => scenarios::run(a),
         Command::Questions(a) => questions::run(a),
+        Command::Bot(a) => bot::run(a),
     };
     match result {
         Ok(code) => code,

@@ -218,6 +218,27 @@ impl StandIn {
         seq
     }
 
+    /// Logs a dispatch as sent while the bot's socket was dying: the bot never
+    /// receives it now, only through RESUME replay.
+    pub fn dispatch_missed(&self, event: &str, data: Value) -> u64 {
+        let mut gw = self.inner.gateway.lock().expect("lock");
+        gw.seq += 1;
+        let seq = gw.seq;
+        gw.log
+            .push((seq, json!({"op": 0, "t": event, "s": seq, "d": data})));
+        seq
+    }
+
+    /// A user message the bot misses (see [`Self::dispatch_missed`]).
+    pub fn message_missed(&self, user: u64, channel: u64, content: &str) -> u64 {
+        let id = self.next_id();
+        self.dispatch_missed(
+            "MESSAGE_CREATE",
+            fixtures::message(id, channel, user, content, true),
+        );
+        id
+    }
+
     /// Asks the bot to reconnect (op 7).
     pub fn reconnect(&self) {
         let gw = self.inner.gateway.lock().expect("lock");
@@ -372,10 +393,8 @@ async fn gateway_session(socket: WebSocket, inner: Arc<Inner>) {
         };
         inner.record_frame(true, v.clone());
         match v["op"].as_u64() {
-            Some(1) => {
-                if inner.acks.load(Ordering::SeqCst) {
-                    let _ = tx.send(WsMessage::Text(json!({"op": 11}).to_string()));
-                }
+            Some(1) if inner.acks.load(Ordering::SeqCst) => {
+                let _ = tx.send(WsMessage::Text(json!({"op": 11}).to_string()));
             }
             Some(2) => {
                 inner.identifies.fetch_add(1, Ordering::SeqCst);

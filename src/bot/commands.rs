@@ -1,0 +1,513 @@
+//! Look-ups and account commands: `/scenarios`, `/questions`, `/tips`, `/check`,
+//! `/history`, `/scorecard`, `/progress`, `/forget-me`.
+
+use super::practice::{scenario_choices, PLATFORM};
+use super::view::{self, Card};
+use super::{no_mentions, retry, Context, Data, Error};
+use crate::advice::{self, Stage};
+use crate::feedback::{self, DraftKind};
+use crate::questions;
+use crate::scenario::Medium;
+use crate::topic::Topic;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
+    InputTextStyle, ModalInteraction,
+};
+
+async fn send_cards(ctx: Context<'_>, cards: Vec<Card>, ephemeral: bool) -> Result<(), Error> {
+    for pack in view::pack(cards) {
+        let mut reply = poise::CreateReply::default()
+            .ephemeral(ephemeral)
+            .allowed_mentions(no_mentions());
+        for c in &pack {
+            reply = reply.embed(c.embed());
+        }
+        retry(|| ctx.send(reply.clone())).await?;
+    }
+    Ok(())
+}
+
+/// The scenarios you can practise with, or the details of one.
+#[poise::command(slash_command)]
+pub async fn scenarios(
+    ctx: Context<'_>,
+    #[description = "Show the details of one scenario"]
+    #[autocomplete = "scenario_choices"]
+    scenario: Option<String>,
+) -> Result<(), Error> {
+    let engine = &ctx.data().engine;
+    let card = match scenario
+        .as_deref()
+        .and_then(|id| engine.scenarios().get(id))
+    {
+        Some(sc) => view::brief(sc),
+        None => {
+            let mut c = Card::new(
+                "Practice scenarios",
+                "Start one with `/practice start scenario:<id>`.",
+                view::COLOUR_INFO,
+            );
+            for sc in engine.scenarios().iter() {
+                let p = &sc.professional;
+                c = c.field(
+                    &format!("{} · `{}`", sc.title, sc.id),
+                    &format!(
+                        "{}, {} at {} ({}) · {} · {} min\n{}",
+                        p.name,
+                        p.role,
+                        p.organization,
+                        sc.field,
+                        sc.meeting.medium.as_str(),
+                        sc.meeting.minutes,
+                        sc.summary
+                    ),
+                );
+            }
+            c
+        }
+    };
+    send_cards(ctx, vec![card], true).await
+}
+
+async fn topic_choices(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    serenity::CreateAutocompleteResponse::new().set_choices(topic_choices_list(_ctx, partial).await)
+}
+
+async fn topic_choices_list(_ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+    let p = partial.to_lowercase();
+    questions::topics()
+        .into_iter()
+        .filter(|t| t.as_str().contains(&p) || t.label().to_lowercase().contains(&p))
+        .take(25)
+        .map(|t| serenity::AutocompleteChoice::new(t.label(), t.as_str()))
+        .collect()
+}
+
+/// Sample questions from the question bank, grouped by topic, with the advice each serves.
+#[poise::command(slash_command)]
+pub async fn questions(
+    ctx: Context<'_>,
+    #[description = "Only this topic"]
+    #[autocomplete = "topic_choices"]
+    topic: Option<String>,
+    #[description = "Tailor to a scenario's field"]
+    #[autocomplete = "scenario_choices"]
+    scenario: Option<String>,
+) -> Result<(), Error> {
+    let topics: Vec<Topic> = match topic.as_deref().map(str::parse::<Topic>) {
+        Some(Ok(t)) => vec![t],
+        Some(Err(_)) => {
+            let reply = poise::CreateReply::default()
+                .content("Unknown topic: pick one from the list.")
+                .ephemeral(true);
+            retry(|| ctx.send(reply.clone())).await?;
+            return Ok(());
+        }
+        None => questions::topics(),
+    };
+    let field = scenario
+        .as_deref()
+        .and_then(|id| ctx.data().engine.scenarios().get(id))
+        .map(|s| s.field.clone());
+    let mut card = Card::new(
+        "Questions worth asking",
+        &match &field {
+            Some(f) => format!("For a conversation about {f}. Put them in your own words."),
+            None => "Put them in your own words.".to_string(),
+        },
+        view::COLOUR_INFO,
+    );
+    for t in topics {
+        let qs = questions::for_topic(t);
+        if qs.is_empty() {
+            card = card.field(
+                t.label(),
+                "This is a topic to avoid in an informational interview.",
+            );
+            continue;
+        }
+        let lines: Vec<String> = qs
+            .iter()
+            .map(|q| format!("• {} `{}`", q.text, q.item))
+            .collect();
+        card = card.field(t.label(), &lines.join("\n"));
+    }
+    send_cards(ctx, vec![card], true).await
+}
+
+/// The guide's advice for one stage, with its sources.
+#[poise::command(slash_command)]
+pub async fn tips(
+    ctx: Context<'_>,
+    #[description = "Which stage"]
+    #[choices("before", "request", "conversation", "after")]
+    stage: Option<&'static str>,
+) -> Result<(), Error> {
+    let stages: Vec<Stage> = match stage.and_then(Stage::parse) {
+        Some(st) => vec![st],
+        None => vec![
+            Stage::Before,
+            Stage::Request,
+            Stage::Conversation,
+            Stage::After,
+        ],
+    };
+    let mut cards = Vec::new();
+    for st in stages {
+        let mut c = Card::new(st.label(), "", view::COLOUR_INFO);
+        for a in advice::for_stage(st) {
+            c = c.field(
+                &format!("{} · `{}`", a.title, a.id),
+                &format!("{} ({})", a.text, advice::sources_label(a)),
+            );
+        }
+        cards.push(c);
+    }
+    send_cards(ctx, cards, true).await
+}
+
+/// Instant feedback against the guide, without starting a session.
+#[poise::command(
+    slash_command,
+    subcommands("check_question", "check_request"),
+    subcommand_required
+)]
+pub async fn check(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Check one question you plan to ask.
+#[poise::command(slash_command, rename = "question")]
+pub async fn check_question(
+    ctx: Context<'_>,
+    #[description = "The question"]
+    #[max_length = 1000]
+    text: String,
+) -> Result<(), Error> {
+    let f = feedback::question(ctx.data().engine.classifier(), &text);
+    let mut c = Card::new(
+        &format!("{} · {}", f.topic.label(), f.verdict),
+        &format!(
+            "> {}\n{}",
+            view::escape(&view::truncate(&text, 1000)),
+            f.summary
+        ),
+        match f.verdict {
+            crate::topic::Verdict::Good => view::COLOUR_ALLY,
+            crate::topic::Verdict::Neutral => view::COLOUR_NEUTRAL,
+            crate::topic::Verdict::Bad => view::COLOUR_ASSESSOR,
+        },
+    );
+    for (id, text) in &f.advice {
+        c = c.field(&format!("`{id}`"), text);
+    }
+    if let Some(q) = f.try_instead {
+        c = c.field("Try next", &format!("{} `{}`", q.text, q.item));
+    }
+    send_cards(ctx, vec![c], true).await
+}
+
+/// Check a draft request or thank-you note (opens a form).
+#[poise::command(slash_command, rename = "request")]
+pub async fn check_request(ctx: Context<'_>) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        return Ok(());
+    };
+    let input = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        "Your draft request or thank-you note",
+        "draft",
+    )
+    .max_length(4000)
+    .required(true);
+    let modal = CreateModal::new("cc:draft", "Check a draft")
+        .components(vec![CreateActionRow::InputText(input)]);
+    retry(|| {
+        app.interaction
+            .create_response(ctx.http(), CreateInteractionResponse::Modal(modal.clone()))
+    })
+    .await?;
+    Ok(())
+}
+
+/// The modal of `/check request`.
+pub async fn on_modal(
+    ctx: &serenity::Context,
+    data: &Data,
+    m: &ModalInteraction,
+) -> Result<(), Error> {
+    if m.data.custom_id != "cc:draft" {
+        return Ok(());
+    }
+    let text: String = m
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            serenity::ActionRowComponent::InputText(t) if t.custom_id == "draft" => t.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let kind = feedback::guess_kind(&text);
+    let medium = if text.to_lowercase().starts_with("subject:") {
+        Medium::Email
+    } else {
+        Medium::Coffee
+    };
+    let f = feedback::draft(data.engine.classifier(), kind, &text, medium);
+    let title = match kind {
+        DraftKind::Request => format!("Your request: {}/100", f.score),
+        DraftKind::Note => format!("Your thank-you note: {}/100", f.score),
+    };
+    let mut c = Card::new(
+        &title,
+        "Each line names the advice item it applies.",
+        view::COLOUR_INFO,
+    );
+    for ch in &f.checks {
+        let title = advice::get(&ch.item).map_or(ch.item.as_str(), |a| a.title);
+        c = c.field(
+            &format!("{}/{} · {} · `{}`", ch.points, ch.max, title, ch.item),
+            &ch.note,
+        );
+    }
+    let msg = CreateInteractionResponseMessage::new()
+        .embed(c.embed())
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    retry(|| m.create_response(&ctx.http, CreateInteractionResponse::Message(msg.clone()))).await?;
+    Ok(())
+}
+
+/// Your past practice sessions with score and date.
+#[poise::command(slash_command)]
+pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let rows = match data
+        .store
+        .find_user(PLATFORM, &ctx.author().id.get().to_string())
+        .await?
+    {
+        Some(u) => data.store.history(&u, 20).await?,
+        None => Vec::new(),
+    };
+    let mut c = Card::new(
+        "Your practice history",
+        if rows.is_empty() {
+            "No sessions yet: try `/practice start`."
+        } else {
+            ""
+        },
+        view::COLOUR_INFO,
+    );
+    for r in &rows {
+        let title = data
+            .engine
+            .scenarios()
+            .get(&r.scenario_id)
+            .map_or(r.scenario_id.as_str(), |s| s.title.as_str());
+        let score = r
+            .score_total
+            .map_or("no score".to_string(), |t| format!("{t}/100"));
+        c = c.field(
+            &format!("{title} · {score}"),
+            &format!(
+                "<t:{}:f> · {} · session `{}`",
+                r.started_at / 1000,
+                r.phase,
+                r.id
+            ),
+        );
+    }
+    send_cards(ctx, vec![c], true).await
+}
+
+async fn session_choices(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    serenity::CreateAutocompleteResponse::new()
+        .set_choices(session_choices_list(ctx, partial).await)
+}
+
+async fn session_choices_list(
+    ctx: Context<'_>,
+    partial: &str,
+) -> Vec<serenity::AutocompleteChoice> {
+    let data = ctx.data();
+    let Ok(Some(u)) = data
+        .store
+        .find_user(PLATFORM, &ctx.author().id.get().to_string())
+        .await
+    else {
+        return Vec::new();
+    };
+    let rows = data.store.history(&u, 25).await.unwrap_or_default();
+    rows.into_iter()
+        .filter(|r| r.id.contains(partial) || r.scenario_id.contains(partial))
+        .take(25)
+        .map(|r| {
+            let score = r
+                .score_total
+                .map_or("unscored".to_string(), |t| format!("{t}/100"));
+            serenity::AutocompleteChoice::new(
+                view::truncate(&format!("{} · {score}", r.scenario_id), 100),
+                r.id,
+            )
+        })
+        .collect()
+}
+
+/// The scorecard of one of your sessions (the latest by default).
+#[poise::command(slash_command)]
+pub async fn scorecard(
+    ctx: Context<'_>,
+    #[description = "Which session"]
+    #[autocomplete = "session_choices"]
+    session: Option<String>,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let Some(user) = data
+        .store
+        .find_user(PLATFORM, &ctx.author().id.get().to_string())
+        .await?
+    else {
+        return send_cards(
+            ctx,
+            vec![Card::new(
+                "",
+                "No sessions yet: try `/practice start`.",
+                view::COLOUR_INFO,
+            )],
+            true,
+        )
+        .await;
+    };
+    let id = match session {
+        Some(id) => id,
+        None => match data.store.history(&user, 1).await?.into_iter().next() {
+            Some(r) => r.id,
+            None => {
+                return send_cards(
+                    ctx,
+                    vec![Card::new(
+                        "",
+                        "No sessions yet: try `/practice start`.",
+                        view::COLOUR_INFO,
+                    )],
+                    true,
+                )
+                .await
+            }
+        },
+    };
+    let stored = data.store.get_session(&id).await?;
+    let Some(stored) = stored.filter(|s| s.user_id == user) else {
+        return send_cards(
+            ctx,
+            vec![Card::new(
+                "",
+                "You can only see your own scorecards.",
+                view::COLOUR_INFO,
+            )],
+            true,
+        )
+        .await;
+    };
+    let sc = data.engine.scenario(&stored.session.scenario_id)?;
+    let card = data.engine.scorecard(&stored.session)?;
+    send_cards(ctx, view::scorecard(sc, &card), true).await
+}
+
+/// A chart of your scores over time.
+#[poise::command(slash_command)]
+pub async fn progress(ctx: Context<'_>) -> Result<(), Error> {
+    retry(|| ctx.defer_ephemeral()).await?;
+    let data = ctx.data();
+    let scores: Vec<u32> = match data
+        .store
+        .find_user(PLATFORM, &ctx.author().id.get().to_string())
+        .await?
+    {
+        Some(u) => data
+            .store
+            .scores_over_time(&u)
+            .await?
+            .into_iter()
+            .map(|x| x.1)
+            .collect(),
+        None => Vec::new(),
+    };
+    let png = match crate::chart::progress_png(&scores) {
+        Ok(p) => p,
+        Err(e) => {
+            let reply = poise::CreateReply::default()
+                .content(e.to_string())
+                .ephemeral(true);
+            retry(|| ctx.send(reply.clone())).await?;
+            return Ok(());
+        }
+    };
+    let first = scores.first().copied().unwrap_or(0);
+    let last = scores.last().copied().unwrap_or(0);
+    let card = Card::new(
+        "Your progress",
+        &format!(
+            "{} finished sessions · first {first}/100 · latest {last}/100",
+            scores.len()
+        ),
+        view::COLOUR_INFO,
+    );
+    let reply = poise::CreateReply::default()
+        .embed(card.embed().image("attachment://progress.png"))
+        .attachment(CreateAttachment::bytes(png, "progress.png"))
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    retry(|| ctx.send(reply.clone())).await?;
+    Ok(())
+}
+
+/// Delete everything coffeechat stores about you (asks for confirmation).
+#[poise::command(slash_command, rename = "forget-me")]
+pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
+    let row = CreateActionRow::Buttons(vec![CreateButton::new(format!(
+        "cc:forget:{}",
+        ctx.author().id.get()
+    ))
+    .label("Yes, delete my data")
+    .style(ButtonStyle::Danger)]);
+    let reply = poise::CreateReply::default()
+        .content(
+            "This deletes all your practice sessions, messages and scores. It cannot be undone.",
+        )
+        .components(vec![row])
+        .ephemeral(true);
+    retry(|| ctx.send(reply.clone())).await?;
+    Ok(())
+}
+
+/// The confirmation button of `/forget-me`: only the user it was shown to may press it.
+pub async fn confirm_forget(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &ComponentInteraction,
+    user: &str,
+) -> Result<(), Error> {
+    let text = if c.user.id.get().to_string() != user {
+        "This button is not for you.".to_string()
+    } else {
+        let lock = data.user_lock(c.user.id.get());
+        let _guard = lock.lock().await;
+        let gone = data.store.forget_user(PLATFORM, user).await?;
+        format!(
+            "Done: deleted {} session(s), {} message(s) and {} score line(s).",
+            gone.sessions, gone.turns, gone.scores
+        )
+    };
+    let msg = CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    retry(|| c.create_response(&ctx.http, CreateInteractionResponse::Message(msg.clone()))).await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `coffeechat bot`: runs the Discord bot.
+
+use super::ScenarioArgs;
+use crate::bot::{self, BotConfig, Data};
+use crate::classify::Classifier;
+use crate::engine::Engine;
+use crate::store::Store;
+use anyhow::{bail, Context};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, clap::Args)]
+pub struct BotArgs {
+    /// The bot token (from the environment or `.env`; never pass it on the command line).
+    #[arg(skip)]
+    pub token: Option<String>,
+    /// Database URL (default: an SQLite file in the user's data directory).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Run without the privileged MESSAGE_CONTENT intent: DMs and `/say` still work.
+    #[arg(long)]
+    pub no_message_content: bool,
+    /// Discord API base URL, for a local stand-in in tests (default: discord.com).
+    #[arg(long, hide = true, env = "COFFEECHAT_DISCORD_API")]
+    pub api_base: Option<String>,
+    #[command(flatten)]
+    pub scenarios: ScenarioArgs,
+}
+
+pub fn run(args: BotArgs) -> anyhow::Result<ExitCode> {
+    let token = args
+        .token
+        .clone()
+        .or_else(|| std::env::var("DISCORD_TOKEN").ok())
+        .unwrap_or_default();
+    if token.trim().is_empty() {
+        bail!("DISCORD_TOKEN is not set: create an application and bot in the Discord developer portal, then `export DISCORD_TOKEN=...` (or put it in .env); see the README");
+    }
+    let set = super::load_scenarios(&args.scenarios)?;
+    let engine = Arc::new(Engine::new(set, Classifier::new()));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let url = args.database_url.clone().unwrap_or_else(Store::default_sqlite_url);
+        let store = Store::connect(&url).await?;
+        tracing::info!(backend = store.backend().as_str(), "store ready");
+        let config = BotConfig { api_base: args.api_base.clone(), message_content: !args.no_message_content };
+        let mut client = bot::build_client(&token, config, Data::new(engine, store)).await?;
+        let shards = client.shard_manager.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                shards.shutdown_all().await;
+            }
+        });
+        client.start().await.map_err(|e| match &e {
+            serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 401 => {
+                anyhow::anyhow!("Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN")
+            }
+            serenity::Error::Gateway(g) => anyhow::anyhow!("the Discord gateway refused the connection: {g}; check the token and the intents enabled in the developer portal"),
+            _ => anyhow::anyhow!("the bot stopped: {e}"),
+        })?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

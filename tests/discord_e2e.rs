@@ -1,0 +1,570 @@
+//! End to end: the real bot (serenity + poise, real handlers, real REST calls)
+//! against the local Discord stand-in. The bytes on the wire are the test.
+#![recursion_limit = "256"]
+
+mod support;
+
+use coffeechat::bot::{build_client, BotConfig, Data};
+use coffeechat::classify::Classifier;
+use coffeechat::engine::{Engine, Phase};
+use coffeechat::store::Store;
+use serde_json::json;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use support::discord::fixtures::{dm_channel_id, TEXT_CHANNEL_ID};
+use support::discord::{Request, StandIn};
+
+const T: Duration = Duration::from_secs(15);
+const STUDENT: u64 = 600_000_000_000_000_001;
+const OTHER: u64 = 600_000_000_000_000_002;
+const REQUEST: &str = "Dear Ms Raman, my name is Sam Lee, a student of Dr. Ellis, who suggested I write because of your \
+experience. Could I have 20 minutes for a short chat over coffee? I promise to keep to 20 minutes. I'm not asking for a job.";
+
+fn engine() -> Arc<Engine> {
+    static E: OnceLock<Arc<Engine>> = OnceLock::new();
+    E.get_or_init(|| {
+        Arc::new(Engine::new(
+            coffeechat::scenario::load::load_embedded().unwrap(),
+            Classifier::new(),
+        ))
+    })
+    .clone()
+}
+
+/// A seed with which `software-backend` accepts the model request.
+fn accepting_seed() -> u64 {
+    (1..200)
+        .find(|seed| {
+            let mut s = engine().start("software-backend", *seed).unwrap();
+            engine().send(&mut s, REQUEST).unwrap();
+            s.phase == Phase::Conversation
+        })
+        .expect("some seed accepts")
+}
+
+struct Bot {
+    task: tokio::task::JoinHandle<()>,
+    shards: Arc<serenity::gateway::ShardManager>,
+}
+
+impl Bot {
+    async fn stop(self) {
+        self.shards.shutdown_all().await;
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+async fn start_bot(stand: &StandIn, db_url: &str) -> Bot {
+    let store = Store::connect(db_url).await.unwrap();
+    let mut data = Data::new(engine(), store);
+    data.fixed_seed = Some(accepting_seed());
+    let config = BotConfig {
+        api_base: Some(stand.base_url()),
+        message_content: true,
+    };
+    let mut client = build_client("test-token", config, data).await.unwrap();
+    let shards = client.shard_manager.clone();
+    let task = tokio::spawn(async move {
+        let _ = client.start().await;
+    });
+    Bot { task, shards }
+}
+
+/// A stand-in and a bot that has connected and registered its commands.
+async fn setup() -> (StandIn, Bot, tempfile::TempDir, String) {
+    // `RUST_LOG=serenity=debug cargo test --test discord_e2e` shows the bot's side.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let stand = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/bot.db", dir.path().display());
+    let bot = start_bot(&stand, &db).await;
+    stand.wait_ready(T).await;
+    stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    (stand, bot, dir, db)
+}
+
+fn callback_for(id: u64) -> impl Fn(&Request) -> bool {
+    move |r: &Request| {
+        r.method == "POST"
+            && r.path.starts_with(&format!("/interactions/{id}/"))
+            && r.path.ends_with("/callback")
+    }
+}
+
+/// Waits until `want` requests match (or the timeout), then returns how many did.
+async fn wait_count(stand: &StandIn, pred: &dyn Fn(&Request) -> bool, want: usize) -> usize {
+    let deadline = Instant::now() + T;
+    loop {
+        let n = stand.requests().iter().filter(|r| pred(r)).count();
+        if n >= want || Instant::now() > deadline {
+            // Let a stray extra retry show up before answering.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            return stand.requests().iter().filter(|r| pred(r)).count();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn text_of(r: &Request) -> String {
+    r.json.to_string()
+}
+
+/// Every body the bot sent with content or embeds disables mentions.
+fn assert_no_pings(stand: &StandIn) {
+    for r in stand.requests() {
+        let body = if r.json.get("data").is_some() {
+            &r.json["data"]
+        } else {
+            &r.json
+        };
+        if body.get("content").is_some() || body.get("embeds").is_some() {
+            let parse = &body["allowed_mentions"]["parse"];
+            assert!(
+                parse.as_array().is_some_and(|a| a.is_empty()),
+                "{} {} may ping: {}",
+                r.method,
+                r.path,
+                r.json
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_registered_with_descriptions_and_options() {
+    let (stand, bot, _dir, _) = setup().await;
+    let put = stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let cmds = put.json.as_array().unwrap();
+    let names: Vec<&str> = cmds.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for want in [
+        "practice",
+        "say",
+        "scenarios",
+        "questions",
+        "tips",
+        "check",
+        "history",
+        "scorecard",
+        "progress",
+        "forget-me",
+    ] {
+        assert!(names.contains(&want), "{want} not registered: {names:?}");
+    }
+    for c in cmds {
+        let d = c["description"].as_str().unwrap();
+        assert!(
+            !d.is_empty() && d.chars().count() <= 100,
+            "{}: {d}",
+            c["name"]
+        );
+        let n = c["name"].as_str().unwrap();
+        assert!(n.len() <= 32 && n.chars().all(|ch| ch.is_lowercase() || ch == '-'));
+    }
+    let practice = cmds.iter().find(|c| c["name"] == "practice").unwrap();
+    let subs: Vec<&str> = practice["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, ["start", "end", "status", "hint"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slash_command_is_answered_within_three_seconds_ephemeral_and_without_pings() {
+    let (stand, bot, _dir, _) = setup().await;
+    let sent = Instant::now();
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "scenarios", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(
+        cb.at.duration_since(sent) < Duration::from_secs(3),
+        "answered after {:?}",
+        cb.at.duration_since(sent)
+    );
+    assert_eq!(cb.json["type"], 4);
+    assert_eq!(cb.json["data"]["flags"], 64, "ephemeral");
+    assert!(text_of(&cb).contains("software-backend"));
+    // Inline choices are sent as the index Discord was given at registration.
+    let put = stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let tips = put
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "tips")
+        .unwrap()
+        .clone();
+    let choice = tips["options"][0]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "request")
+        .unwrap()["value"]
+        .clone();
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "tips",
+        json!([{"name": "stage", "type": 4, "value": choice}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("ask.time"), "{}", cb.json);
+    assert!(!text_of(&cb).contains("talk.no_pitch"));
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_at_most_25_matching_choices() {
+    let (stand, bot, _dir, _) = setup().await;
+    let opts = json!([{"name": "start", "type": 1, "options": [{"name": "scenario", "type": 3, "value": "nurs", "focused": true}]}]);
+    let id = stand.autocomplete(STUDENT, TEXT_CHANNEL_ID, "practice", opts);
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["type"], 8);
+    let choices = cb.json["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(choices.iter().any(|c| c["value"] == "nursing-icu"));
+    assert!(choices
+        .iter()
+        .all(|c| c["name"].as_str().unwrap().chars().count() <= 100));
+    bot.stop().await;
+}
+
+/// Starts a practice in a private thread and returns the thread id.
+async fn start_practice(stand: &StandIn) -> u64 {
+    let opts = json!([{"name": "start", "type": 1, "options": [{"name": "scenario", "type": 3, "value": "software-backend"}]}]);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "practice", opts);
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["type"], 5, "deferred first");
+    let made = stand
+        .wait_for_request(T, |r| {
+            r.method == "POST" && r.path == format!("/channels/{TEXT_CHANNEL_ID}/threads")
+        })
+        .await;
+    assert_eq!(made.json["type"], 12, "a private thread");
+    assert_eq!(made.json["invitable"], false);
+    let thread: u64 = stand
+        .requests()
+        .iter()
+        .find_map(|r| {
+            r.path
+                .strip_prefix("/channels/")
+                .and_then(|p| p.strip_suffix(&format!("/thread-members/{STUDENT}")))
+                .map(str::to_string)
+        })
+        .map(|t| t.parse().unwrap())
+        .unwrap_or(0);
+    let thread = if thread == 0 {
+        stand
+            .wait_for_request(T, |r| {
+                r.method == "PUT" && r.path.contains("/thread-members/")
+            })
+            .await
+            .path
+            .split('/')
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap()
+    } else {
+        thread
+    };
+    stand
+        .wait_for_request(T, |r| {
+            r.method == "POST"
+                && r.path == format!("/channels/{thread}/messages")
+                && text_of(r).contains("Priya Raman")
+        })
+        .await;
+    thread
+}
+
+async fn say_in(stand: &StandIn, thread: u64, user: u64, text: &str) -> Request {
+    let before = stand.requests().len();
+    stand.message(user, thread, text);
+    let path = format!("/channels/{thread}/messages");
+    stand
+        .wait_for_request(T, move |r| {
+            r.method == "POST" && r.path == path && r.at > Instant::now() - Duration::from_secs(60)
+        })
+        .await;
+    // The first bot message after `before`.
+    let deadline = Instant::now() + T;
+    loop {
+        if let Some(r) = stand
+            .requests()
+            .into_iter()
+            .skip(before)
+            .find(|r| r.method == "POST" && r.path == format!("/channels/{thread}/messages"))
+        {
+            return r;
+        }
+        assert!(Instant::now() < deadline, "no reply to {text:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_practice_runs_through_the_gateway_and_survives_a_restart() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let r = say_in(&stand, thread, STUDENT, REQUEST).await;
+    assert!(text_of(&r).contains("Request accepted"), "{}", r.json);
+    say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "I'm hoping to move into backend engineering after I graduate.",
+    )
+    .await;
+    let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    assert!(
+        r.json["embeds"][0]["author"]["name"] == "Priya Raman",
+        "speaks under their own name: {}",
+        r.json
+    );
+
+    // Restart the bot in the middle of the conversation: nothing is lost.
+    bot.stop().await;
+    let bot = start_bot(&stand, &db).await;
+    stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "What advice would you give someone in my position?",
+    )
+    .await;
+    assert!(text_of(&r).contains("Priya Raman"), "{}", r.json);
+    say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "Is there anyone else you think I should talk to?",
+    )
+    .await;
+
+    // A second user can neither speak in nor end the first user's practice.
+    let before = stand.requests().len();
+    stand.message(OTHER, thread, "Are you hiring? I'd love a job.");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(stand
+        .requests()
+        .iter()
+        .skip(before)
+        .all(|r| !r.path.starts_with(&format!("/channels/{thread}/messages"))));
+    let store = Store::connect(&db).await.unwrap();
+    let open = store
+        .session_in_channel(&thread.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let id = stand.button(OTHER, thread, &format!("cc:end:{}", open.id));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["data"]["flags"], 64);
+    assert!(text_of(&cb).contains("Only the student"));
+
+    // /practice end, the follow-up note, then the scorecard.
+    let id = stand.slash(
+        STUDENT,
+        thread,
+        "practice",
+        json!([{"name": "end", "type": 1, "options": []}]),
+    );
+    stand.wait_for_request(T, callback_for(id)).await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path == format!("/channels/{thread}/messages")
+                && text_of(r).contains("Follow-up note")
+        })
+        .await;
+    let r = say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "Thank you for your time today. I've written to Tomás Herrera, and I'll keep you posted.",
+    )
+    .await;
+    let card = stand
+        .wait_for_request(T, |r| {
+            r.path == format!("/channels/{thread}/messages") && text_of(r).contains("Scorecard:")
+        })
+        .await;
+    assert!(text_of(&card).contains("talk.their_story"), "{}", card.json);
+    let _ = r;
+    let h = store.history(&open.user_id, 5).await.unwrap();
+    assert_eq!(h.len(), 1);
+    assert!(h[0].score_total.unwrap() > 50);
+    let turns = store.turns(&open.id).await.unwrap();
+    // request + 4 conversation messages + the note (the other user's message is not a turn)
+    assert_eq!(turns.len(), 6, "every turn stored");
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_and_a_dropped_socket_resume_without_losing_the_conversation() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    assert_eq!(stand.identifies(), 1);
+
+    stand.reconnect();
+    stand
+        .wait_for_frame(T, |f| f.from_bot && f.payload["op"] == 6)
+        .await;
+    let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    assert!(text_of(&r).contains("Priya Raman"));
+
+    // A message the bot misses as its socket dies is replayed on RESUME.
+    let resumes_before = stand.resumes();
+    let id = stand.message_missed(STUDENT, thread, "What's the hardest part of your job?");
+    stand.drop_socket();
+    let deadline = Instant::now() + T;
+    while stand.resumes() == resumes_before {
+        assert!(Instant::now() < deadline, "the bot did not resume");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let path = format!("/channels/{thread}/messages");
+    let reply = stand
+        .wait_for_request(T, |r| r.path == path && text_of(r).contains("on-call"))
+        .await;
+    assert!(text_of(&reply).contains("Priya Raman"));
+    // Exactly once, even though the event was queued and replayed.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let replies = stand
+        .requests()
+        .iter()
+        .filter(|r| r.path == path && text_of(r).contains("on-call"))
+        .count();
+    assert_eq!(replies, 1, "message {id} answered {replies} times");
+    assert_eq!(stand.identifies(), 1, "resumed, not re-identified");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_retried_and_nothing_is_lost() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let thread = start_practice(&stand).await;
+    stand.rate_limit("POST", &format!("/channels/{thread}/messages"), 1, 0.2);
+    stand.message(STUDENT, thread, REQUEST);
+    let path = format!("/channels/{thread}/messages");
+    let reply = |r: &Request| r.path == path && text_of(r).contains("Request accepted");
+    // One 429, then the retry that succeeded: the same reply arrives twice at the stand-in.
+    let count = wait_count(&stand, &reply, 2).await;
+    assert_eq!(count, 2, "the reply was sent {count} times");
+    // A 429 on an interaction callback is retried too.
+    stand.rate_limit("POST", "/interactions/", 1, 0.2);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    assert_eq!(wait_count(&stand, &callback_for(id), 2).await, 2);
+    // Nothing is lost: the conversation goes on from the stored state.
+    let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    assert!(text_of(&r).contains("Priya Raman"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_history_progress_and_forget_me() {
+    let (stand, bot, _dir, db) = setup().await;
+    // /check question
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "check", json!([{"name": "question", "type": 1, "options": [{"name": "text", "type": 3, "value": "Are you hiring @everyone?"}]}]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("talk.no_job"), "{}", cb.json);
+    assert!(
+        !text_of(&cb).contains("@everyone"),
+        "user text echoed unescaped: {}",
+        cb.json
+    );
+    // /check request opens a modal; submitting it gives feedback.
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "check",
+        json!([{"name": "request", "type": 1, "options": []}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["type"], 9, "a modal");
+    let id = stand.modal_submit(STUDENT, TEXT_CHANNEL_ID, "cc:draft", &[("draft", REQUEST)]);
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("ask.time"));
+    // /questions with a topic
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "questions",
+        json!([{"name": "topic", "type": 3, "value": "referral"}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("talk.referral"));
+    // A finished practice in DMs, then history, scorecard and progress.
+    let dm = dm_channel_id(STUDENT);
+    let opts = json!([{"name": "start", "type": 1, "options": [{"name": "scenario", "type": 3, "value": "software-backend"}]}]);
+    let id = stand.slash(STUDENT, dm, "practice", opts);
+    stand.wait_for_request(T, callback_for(id)).await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path == format!("/channels/{dm}/messages") && text_of(r).contains("Priya Raman")
+        })
+        .await;
+    say_in(&stand, dm, STUDENT, REQUEST).await;
+    say_in(&stand, dm, STUDENT, "How did you get into this field?").await;
+    let store = Store::connect(&db).await.unwrap();
+    let open = store
+        .session_in_channel(&dm.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let id = stand.button(STUDENT, dm, &format!("cc:card:{}", open.id));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("Scorecard:"));
+    let id = stand.slash(STUDENT, dm, "history", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("/100"), "{}", cb.json);
+    let id = stand.slash(STUDENT, dm, "progress", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    let png = stand
+        .wait_for_request(T, |r| {
+            r.path.starts_with("/webhooks/") && r.body.windows(8).any(|w| w == b"\x89PNG\r\n\x1a\n")
+        })
+        .await;
+    assert!(
+        png.json["embeds"][0]["image"]["url"] == "attachment://progress.png",
+        "{}",
+        png.json
+    );
+    // /forget-me, confirmed by the button.
+    let id = stand.slash(STUDENT, dm, "forget-me", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    let id = stand.button(OTHER, dm, &format!("cc:forget:{STUDENT}"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("not for you"));
+    assert!(store
+        .find_user("discord", &STUDENT.to_string())
+        .await
+        .unwrap()
+        .is_some());
+    let id = stand.button(STUDENT, dm, &format!("cc:forget:{STUDENT}"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("deleted 1 session"), "{}", cb.json);
+    assert!(store
+        .find_user("discord", &STUDENT.to_string())
+        .await
+        .unwrap()
+        .is_none());
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
