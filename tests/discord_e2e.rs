@@ -568,3 +568,61 @@ async fn lookups_history_progress_and_forget_me() {
     assert_no_pings(&stand);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_hint_say_and_a_second_start() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    let sub = |name: &str| json!([{"name": name, "type": 1, "options": []}]);
+    let id = stand.slash(STUDENT, thread, "practice", sub("status"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["data"]["flags"], 64);
+    assert!(text_of(&cb).contains("minutes used"), "{}", cb.json);
+    let id = stand.slash(STUDENT, thread, "practice", sub("hint"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("Try:"), "{}", cb.json);
+    // /say works without the message-content permission, and echoes the text escaped.
+    let id = stand.slash(
+        STUDENT,
+        thread,
+        "say",
+        json!([{"name": "text", "type": 3, "value": "How did you get into this field? @everyone"}]),
+    );
+    stand.wait_for_request(T, callback_for(id)).await;
+    let said = stand
+        .wait_for_request(T, |r| {
+            r.path.starts_with("/webhooks/") && text_of(r).contains("Priya Raman")
+        })
+        .await;
+    assert!(!text_of(&said).contains("@everyone"), "{}", said.json);
+    // /say elsewhere is refused.
+    let id = stand.slash(
+        OTHER,
+        TEXT_CHANNEL_ID,
+        "say",
+        json!([{"name": "text", "type": 3, "value": "hello"}]),
+    );
+    stand.wait_for_request(T, callback_for(id)).await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path.starts_with("/webhooks/") && text_of(r).contains("inside your own practice")
+        })
+        .await;
+    // A second /practice start offers to resume or end the open one.
+    let opts = json!([{"name": "start", "type": 1, "options": []}]);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "practice", opts);
+    stand.wait_for_request(T, callback_for(id)).await;
+    let offer = stand
+        .wait_for_request(T, |r| {
+            r.path.starts_with("/webhooks/") && text_of(r).contains("already have a practice")
+        })
+        .await;
+    assert!(
+        text_of(&offer).contains("cc:resume:") && text_of(&offer).contains("cc:abandon:"),
+        "{}",
+        offer.json
+    );
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
