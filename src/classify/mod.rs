@@ -82,6 +82,9 @@ const ORGS: &[&str] = &[
 ];
 
 const N: usize = Topic::ALL.len();
+/// How much the naive Bayes posterior counts in the blend, and how it is tempered.
+const NB_SHARE: f32 = 0.5;
+const NB_TEMPERATURE: f32 = 3.0;
 
 /// Softmax regression over sparse features, trained with SGD at start-up.
 #[derive(Debug)]
@@ -89,6 +92,8 @@ struct Model {
     index: HashMap<String, usize>,
     weights: Vec<[f32; N]>,
     bias: [f32; N],
+    /// Naive Bayes log-likelihoods per feature, blended with the regression for stability.
+    nb: Vec<[f32; N]>,
 }
 
 /// Reads messages. Built once and shared (cheap to clone); `classify` takes `&self`.
@@ -616,30 +621,63 @@ impl Model {
         for c in 0..N {
             bias[c] -= b_sum[c] / steps;
         }
+        // Multinomial naive Bayes over the same features (add-0.3 smoothing).
+        let mut counts = vec![[0f32; N]; index.len()];
+        let mut totals = [0f32; N];
+        for (ids, gold) in &examples {
+            for &f in ids {
+                counts[f][*gold] += 1.0;
+                totals[*gold] += 1.0;
+            }
+        }
+        let vocab = index.len() as f32;
+        let nb = counts
+            .into_iter()
+            .map(|c| {
+                let mut l = [0f32; N];
+                for k in 0..N {
+                    l[k] = ((c[k] + 0.3) / (totals[k] + 0.3 * vocab)).ln();
+                }
+                l
+            })
+            .collect();
         Model {
             index,
             weights: w,
             bias,
+            nb,
         }
     }
 
-    /// Scores per topic for a text; None if it has no known feature.
-    fn scores(&self, text: &str) -> Option<[f32; N]> {
-        let mut s = self.bias;
-        let mut known = 0;
+    /// Topic probabilities: the mean of the regression's and naive Bayes' posteriors.
+    fn probabilities(&self, text: &str) -> Option<[f32; N]> {
         let mut ids: Vec<usize> = features(text)
             .iter()
             .filter_map(|f| self.index.get(f).copied())
             .collect();
+        if ids.is_empty() {
+            return None;
+        }
         ids.sort_unstable();
         ids.dedup();
+        let mut lr = self.bias;
+        let mut nb = [0f32; N];
         for f in ids {
-            known += 1;
-            for (acc, w) in s.iter_mut().zip(&self.weights[f]) {
-                *acc += w;
+            for k in 0..N {
+                lr[k] += self.weights[f][k];
+                nb[k] += self.nb[f][k];
             }
         }
-        (known > 0).then_some(s)
+        let a = posterior(&lr);
+        for v in &mut nb {
+            *v /= NB_TEMPERATURE;
+        }
+        let b = posterior(&nb);
+        let mut p = [0f32; N];
+        for k in 0..N {
+            p[k] = (1.0 - NB_SHARE) * a[k] + NB_SHARE * b[k];
+        }
+        Some(p)
     }
 }
 
@@ -882,8 +920,7 @@ impl Classifier {
                 question,
             });
         }
-        let s = self.model.scores(clause)?;
-        let mut p = posterior(&s);
+        let mut p = self.model.probabilities(clause)?;
         let (mut topic, mut prob) = best(&p);
         // A goal is a statement: a wh-question that mentions one ("what should I
         // do if I want to ...") asks something else; take the next best reading.
