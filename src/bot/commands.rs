@@ -3,7 +3,7 @@
 
 use super::practice::{scenario_choices, PLATFORM};
 use super::view::{self, Card};
-use super::{no_mentions, retry, Context, Data, Error};
+use super::{no_mentions, reply_ephemeral, retry, Context, Data, Error};
 use crate::advice::{self, Stage};
 use crate::feedback::{self, DraftKind};
 use crate::questions;
@@ -372,16 +372,7 @@ pub async fn scorecard(
         .find_user(PLATFORM, &ctx.author().id.get().to_string())
         .await?
     else {
-        return send_cards(
-            ctx,
-            vec![Card::new(
-                "",
-                "No sessions yet: try `/practice start`.",
-                view::COLOUR_INFO,
-            )],
-            true,
-        )
-        .await;
+        return reply_ephemeral(ctx, "No sessions yet: try `/practice start`.").await;
     };
     let id = match session {
         Some(id) => id,

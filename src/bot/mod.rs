@@ -91,6 +91,16 @@ pub fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 
+/// A short private reply to the user who ran the command.
+pub async fn reply_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> {
+    let reply = poise::CreateReply::default()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_mentions());
+    retry(|| ctx.send(reply.clone())).await?;
+    Ok(())
+}
+
 /// Whether an error is Discord's 429.
 fn is_rate_limited(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 429)

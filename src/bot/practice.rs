@@ -5,7 +5,7 @@
 //! restart loses nothing: each handler reloads the session from the store.
 
 use super::view::{self, Card};
-use super::{no_mentions, retry, Context, Data, Error};
+use super::{no_mentions, reply_ephemeral, retry, Context, Data, Error};
 use crate::engine::{Phase, Session};
 use crate::store::{Placement, StoreError, StoredSession};
 use poise::serenity_prelude as serenity;
@@ -378,15 +378,6 @@ async fn open_for(data: &Data, user: &serenity::User) -> Result<Option<StoredSes
     Ok(data.store.open_session_for(&u).await?)
 }
 
-async fn say_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> {
-    let reply = poise::CreateReply::default()
-        .content(text)
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
-}
-
 /// End the conversation (then write your thank-you note), or finish and see the scorecard.
 #[poise::command(slash_command)]
 pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
@@ -395,7 +386,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
     let lock = data.user_lock(ctx.author().id.get());
     let _guard = lock.lock().await;
     let Some(mut stored) = open_for(data, ctx.author()).await? else {
-        return say_ephemeral(
+        return reply_ephemeral(
             ctx,
             "You have no practice in progress. Start one with `/practice start`.",
         )
@@ -411,7 +402,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
         )
         .await?;
     }
-    say_ephemeral(ctx, "Done: see your practice channel.").await
+    reply_ephemeral(ctx, "Done: see your practice channel.").await
 }
 
 /// Where your practice stands: phase, stance hint and minutes left.
@@ -419,7 +410,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let Some(stored) = open_for(data, ctx.author()).await? else {
-        return say_ephemeral(
+        return reply_ephemeral(
             ctx,
             "You have no practice in progress. Start one with `/practice start`.",
         )
@@ -440,14 +431,14 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn hint(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let Some(stored) = open_for(data, ctx.author()).await? else {
-        return say_ephemeral(
+        return reply_ephemeral(
             ctx,
             "You have no practice in progress. Start one with `/practice start`.",
         )
         .await;
     };
     let h = data.engine.hint(&stored.session);
-    say_ephemeral(ctx, &format!("Try: *{}* (serves `{}`)", h.text, h.item)).await
+    reply_ephemeral(ctx, &format!("Try: *{}* (serves `{}`)", h.text, h.item)).await
 }
 
 /// Say something in your practice (for servers without the message-content permission).
@@ -468,7 +459,7 @@ pub async fn say(
         _ => None,
     };
     let Some(mut stored) = stored else {
-        return say_ephemeral(ctx, "Use `/say` inside your own practice thread or DM.").await;
+        return reply_ephemeral(ctx, "Use `/say` inside your own practice thread or DM.").await;
     };
     let (mut cards, phase) = apply_text(data, &mut stored, &text).await?;
     cards.insert(

@@ -27,15 +27,7 @@ pub const COLOUR_NEUTRAL: u32 = 0x5865F2;
 pub const COLOUR_ASSESSOR: u32 = 0xED4245;
 pub const COLOUR_INFO: u32 = 0xFEE75C;
 
-/// Cuts `s` to at most `max` characters, ending with `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
+pub use crate::engine::request::clip as truncate;
 
 /// Escapes markdown and neutralises mentions in user-written text that is echoed.
 pub fn escape(s: &str) -> String {

@@ -118,7 +118,8 @@ fn find_sentence(sents: &[String], needles: &[&str]) -> Option<String> {
         .cloned()
 }
 
-fn clip(s: &str, max: usize) -> String {
+/// Cuts `s` to at most `max` characters (on character boundaries), ending with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
