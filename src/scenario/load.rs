@@ -43,17 +43,14 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{} problem(s) in the scenario files; fix them (or run `coffeechat scenarios check`):\n{}", .0.len(), render(.0))]
+    #[error("{} problem(s) in the scenario files, the first: {}; run `coffeechat scenarios check` to list them all", .0.len(), first(.0))]
     Invalid(Vec<Diagnostic>),
     #[error("no scenario files (*.toml) found in {0}")]
     Empty(PathBuf),
 }
 
-fn render(d: &[Diagnostic]) -> String {
-    d.iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+fn first(d: &[Diagnostic]) -> String {
+    d.first().map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// 1-based line and column (in characters) of a byte offset.
