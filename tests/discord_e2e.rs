@@ -626,3 +626,50 @@ async fn status_hint_say_and_a_second_start() {
     assert_no_pings(&stand);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_can_send_practice_to_dms_instead_of_threads() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let put = stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let setup_cmd = put
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "setup")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        setup_cmd["default_member_permissions"], "32",
+        "only members who can manage the server"
+    );
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "setup",
+        json!([{"name": "use_threads", "type": 5, "value": false}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(text_of(&cb).contains("DMs"), "{}", cb.json);
+    let opts = json!([{"name": "start", "type": 1, "options": [{"name": "scenario", "type": 3, "value": "nursing-icu"}]}]);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "practice", opts);
+    stand.wait_for_request(T, callback_for(id)).await;
+    stand
+        .wait_for_request(T, |r| r.method == "POST" && r.path == "/users/@me/channels")
+        .await;
+    let dm = dm_channel_id(STUDENT);
+    let brief = stand
+        .wait_for_request(T, |r| r.path == format!("/channels/{dm}/messages"))
+        .await;
+    assert!(text_of(&brief).contains("Amara Okafor"), "{}", brief.json);
+    assert!(
+        !stand
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/threads")),
+        "no thread when the server chose DMs"
+    );
+    bot.stop().await;
+}

@@ -502,3 +502,27 @@ pub async fn confirm_forget(
     retry(|| c.create_response(&ctx.http, CreateInteractionResponse::Message(msg.clone()))).await?;
     Ok(())
 }
+
+/// Choose where practice happens in this server: private threads or students' DMs.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+pub async fn setup(
+    ctx: Context<'_>,
+    #[description = "Practise in private threads here (true) or in students' DMs (false)"]
+    use_threads: bool,
+) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return reply_ephemeral(ctx, "Use this in a server.").await;
+    };
+    let settings = crate::store::GuildSettings {
+        guild_id: guild.get().to_string(),
+        practice_channel_id: None,
+        use_threads,
+    };
+    ctx.data().store.set_guild_settings(&settings).await?;
+    let text = if use_threads {
+        "Practice sessions in this server will open in private threads."
+    } else {
+        "Practice sessions started in this server will move to the student's DMs."
+    };
+    reply_ephemeral(ctx, text).await
+}

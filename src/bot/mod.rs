@@ -83,6 +83,7 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         commands::scorecard(),
         commands::progress(),
         commands::forget_me(),
+        commands::setup(),
     ]
 }
 

@@ -267,7 +267,23 @@ pub async fn start(
         thread_id: None,
     };
     let mut channel = ctx.channel_id();
-    if ctx.guild_id().is_some() {
+    let use_threads = match ctx.guild_id() {
+        Some(g) => data
+            .store
+            .get_guild_settings(&g.get().to_string())
+            .await?
+            .is_none_or(|s| s.use_threads),
+        None => false,
+    };
+    if ctx.guild_id().is_some() && !use_threads {
+        let dm = retry(|| author.create_dm_channel(ctx.http())).await?;
+        channel = dm.id;
+        placement = Placement {
+            guild_id: None,
+            channel_id: Some(dm.id.get().to_string()),
+            thread_id: None,
+        };
+    } else if ctx.guild_id().is_some() {
         let name = view::truncate(
             &format!("coffee with {} · {}", sc.professional.name, author.name),
             100,

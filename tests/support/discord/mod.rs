@@ -555,7 +555,6 @@ async fn rest_handler(
                     c["id"] = json!(inner.next_id().to_string());
                     c["application_id"] = json!(BOT_ID.to_string());
                     c["version"] = json!("1");
-                    c["default_member_permissions"] = Value::Null;
                     c["type"] = c.get("type").cloned().unwrap_or(json!(1));
                     c
                 })
