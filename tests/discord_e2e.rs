@@ -673,3 +673,33 @@ async fn a_server_can_send_practice_to_dms_instead_of_threads() {
     );
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unacknowledged_heartbeats_make_the_bot_reconnect_and_carry_on() {
+    let stand = StandIn::start().await;
+    stand.set_heartbeat_interval(400);
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/bot.db", dir.path().display());
+    let bot = start_bot(&stand, &db).await;
+    stand.wait_ready(T).await;
+    stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    stand
+        .wait_for_frame(T, |f| f.from_bot && f.payload["op"] == 1)
+        .await;
+    stand.set_heartbeat_acks(false);
+    // A zombied connection is dropped by the bot, which then resumes or identifies again.
+    let deadline = Instant::now() + T;
+    while stand.resumes() == 0 && stand.identifies() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the bot kept a connection whose heartbeats went unanswered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stand.set_heartbeat_acks(true);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    bot.stop().await;
+}
