@@ -89,6 +89,20 @@ async fn setup() -> (StandIn, Bot, tempfile::TempDir, String) {
     (stand, bot, dir, db)
 }
 
+/// The command `name` as the bot registered it.
+async fn registered(stand: &StandIn, name: &str) -> serde_json::Value {
+    let put = stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    put.json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
+}
+
 fn callback_for(id: u64) -> impl Fn(&Request) -> bool {
     move |r: &Request| {
         r.method == "POST"
@@ -194,17 +208,7 @@ async fn a_slash_command_is_answered_within_three_seconds_ephemeral_and_without_
     assert_eq!(cb.json["data"]["flags"], 64, "ephemeral");
     assert!(text_of(&cb).contains("software-backend"));
     // Inline choices are sent as the index Discord was given at registration.
-    let put = stand
-        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
-    let tips = put
-        .json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "tips")
-        .unwrap()
-        .clone();
+    let tips = registered(&stand, "tips").await;
     let choice = tips["options"][0]["choices"]
         .as_array()
         .unwrap()
@@ -630,17 +634,7 @@ async fn status_hint_say_and_a_second_start() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_can_send_practice_to_dms_instead_of_threads() {
     let (stand, bot, _dir, _db) = setup().await;
-    let put = stand
-        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
-        .await;
-    let setup_cmd = put
-        .json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "setup")
-        .unwrap()
-        .clone();
+    let setup_cmd = registered(&stand, "setup").await;
     assert_eq!(
         setup_cmd["default_member_permissions"], "32",
         "only members who can manage the server"

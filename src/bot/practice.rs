@@ -16,6 +16,7 @@ use serenity::{
 };
 
 pub const PLATFORM: &str = "discord";
+const NO_PRACTICE: &str = "You have no practice in progress. Start one with `/practice start`.";
 
 /// Autocomplete over scenario ids and titles (at most 25, each at most 100 characters).
 pub async fn scenario_choices(
@@ -402,11 +403,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
     let lock = data.user_lock(ctx.author().id.get());
     let _guard = lock.lock().await;
     let Some(mut stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(
-            ctx,
-            "You have no practice in progress. Start one with `/practice start`.",
-        )
-        .await;
+        return reply_ephemeral(ctx, NO_PRACTICE).await;
     };
     let cards = end_session(data, &mut stored).await?;
     if let Some(ch) = channel_of(&stored) {
@@ -426,11 +423,7 @@ pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let Some(stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(
-            ctx,
-            "You have no practice in progress. Start one with `/practice start`.",
-        )
-        .await;
+        return reply_ephemeral(ctx, NO_PRACTICE).await;
     };
     let sc = data.engine.scenario(&stored.session.scenario_id)?;
     let card = view::status(sc, &data.engine.status(&stored.session));
@@ -447,11 +440,7 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn hint(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let Some(stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(
-            ctx,
-            "You have no practice in progress. Start one with `/practice start`.",
-        )
-        .await;
+        return reply_ephemeral(ctx, NO_PRACTICE).await;
     };
     let h = data.engine.hint(&stored.session);
     reply_ephemeral(ctx, &format!("Try: *{}* (serves `{}`)", h.text, h.item)).await
