@@ -189,3 +189,34 @@ fn questions_lists_the_bank_by_topic() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown topic"));
 }
+
+#[test]
+fn the_bot_explains_a_missing_token_and_an_unreachable_database_in_one_line() {
+    let out = bin()
+        .args(["bot"])
+        .env_remove("DISCORD_TOKEN")
+        .env("HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DISCORD_TOKEN is not set"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let out = bin()
+        .args(["bot"])
+        .env("DISCORD_TOKEN", "not-a-real-token")
+        .env(
+            "DATABASE_URL",
+            "postgres://nobody:secret-pw@127.0.0.1:1/none",
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open the database (postgres)"), "{err}");
+    assert!(
+        !err.contains("secret-pw") && !err.contains("not-a-real-token"),
+        "secrets leaked: {err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -535,6 +535,25 @@ async fn lookups_history_progress_and_forget_me() {
     let id = stand.button(STUDENT, dm, &format!("cc:card:{}", open.id));
     let cb = stand.wait_for_request(T, callback_for(id)).await;
     assert!(text_of(&cb).contains("Scorecard:"));
+    let id = stand.slash(STUDENT, dm, "scorecard", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(
+        text_of(&cb).contains("Scorecard:") && text_of(&cb).contains("talk.topics"),
+        "{}",
+        cb.json
+    );
+    let id = stand.slash(
+        OTHER,
+        dm,
+        "scorecard",
+        json!([{"name": "session", "type": 3, "value": open.id.clone()}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert!(
+        !text_of(&cb).contains("Scorecard:"),
+        "another user must not see it: {}",
+        cb.json
+    );
     let id = stand.slash(STUDENT, dm, "history", json!([]));
     let cb = stand.wait_for_request(T, callback_for(id)).await;
     assert!(text_of(&cb).contains("/100"), "{}", cb.json);

@@ -215,8 +215,10 @@ impl Store {
                 });
             }
         }
-        let mut opts =
-            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 8 });
+        let mut opts = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            // Fail fast on an unreachable server rather than retrying for half a minute.
+            .acquire_timeout(std::time::Duration::from_secs(5));
         if backend == Backend::Sqlite {
             opts = opts.after_connect(|conn, _| {
                 Box::pin(async move {
