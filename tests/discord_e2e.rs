@@ -716,3 +716,36 @@ async fn unacknowledged_heartbeats_make_the_bot_reconnect_and_carry_on() {
     stand.wait_for_request(T, callback_for(id)).await;
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_is_a_one_line_error() {
+    let stand = StandIn::start().await;
+    stand.reject_token(true);
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffeechat"))
+        .arg("bot")
+        .env("DISCORD_TOKEN", "rejected-token-value")
+        .env("COFFEECHAT_DISCORD_API", stand.base_url())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/bot.db", dir.path().display()),
+        )
+        .env_remove("RUST_LOG")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(T, out)
+        .await
+        .expect("the bot gave up on a rejected token")
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.trim().lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("error:") && last.contains("token"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("rejected-token-value"),
+        "the token leaked: {err}"
+    );
+}

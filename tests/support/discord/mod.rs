@@ -73,6 +73,7 @@ struct Inner {
     limits: Mutex<Vec<RateLimit>>,
     identifies: AtomicU64,
     resumes: AtomicU64,
+    reject_token: AtomicBool,
 }
 
 /// The running stand-in. Dropping it stops the server.
@@ -104,6 +105,7 @@ impl StandIn {
             limits: Mutex::new(Vec::new()),
             identifies: AtomicU64::new(0),
             resumes: AtomicU64::new(0),
+            reject_token: AtomicBool::new(false),
         });
         let app = Router::new()
             .route("/gateway", get(ws_handler))
@@ -273,6 +275,11 @@ impl StandIn {
         self.inner.heartbeat_ms.store(ms, Ordering::SeqCst);
     }
 
+    /// Closes every IDENTIFY with 4004 (authentication failed), as Discord does for a bad token.
+    pub fn reject_token(&self, on: bool) {
+        self.inner.reject_token.store(on, Ordering::SeqCst);
+    }
+
     /// Answers the next `times` requests whose method and path match with 429.
     pub fn rate_limit(&self, method: &str, path_prefix: &str, times: u32, retry_after: f64) {
         self.inner.limits.lock().expect("lock").push(RateLimit {
@@ -395,6 +402,12 @@ async fn gateway_session(socket: WebSocket, inner: Arc<Inner>) {
         match v["op"].as_u64() {
             Some(1) if inner.acks.load(Ordering::SeqCst) => {
                 let _ = tx.send(WsMessage::Text(json!({"op": 11}).to_string()));
+            }
+            Some(2) if inner.reject_token.load(Ordering::SeqCst) => {
+                let _ = tx.send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
+                    code: 4004,
+                    reason: "Authentication failed.".into(),
+                })));
             }
             Some(2) => {
                 inner.identifies.fetch_add(1, Ordering::SeqCst);
