@@ -129,6 +129,61 @@ fn text_of(r: &Request) -> String {
     r.json.to_string()
 }
 
+/// Every message body the bot sent respects Discord's limits (content, embeds, components).
+fn assert_within_limits(stand: &StandIn) {
+    let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+    for r in stand.requests() {
+        let body = if r.json.get("data").is_some() {
+            &r.json["data"]
+        } else {
+            &r.json
+        };
+        let what = format!("{} {}", r.method, r.path);
+        assert!(len(&body["content"]) <= 2000, "{what}: content too long");
+        if let Some(embeds) = body["embeds"].as_array() {
+            assert!(embeds.len() <= 10, "{what}: {} embeds", embeds.len());
+            let mut total = 0;
+            for e in embeds {
+                let fields = e["fields"].as_array().cloned().unwrap_or_default();
+                assert!(
+                    len(&e["title"]) <= 256 && len(&e["description"]) <= 4096,
+                    "{what}: title/description"
+                );
+                assert!(fields.len() <= 25, "{what}: {} fields", fields.len());
+                assert!(
+                    len(&e["footer"]["text"]) <= 2048 && len(&e["author"]["name"]) <= 256,
+                    "{what}: footer/author"
+                );
+                total += len(&e["title"])
+                    + len(&e["description"])
+                    + len(&e["footer"]["text"])
+                    + len(&e["author"]["name"]);
+                for f in &fields {
+                    assert!(
+                        len(&f["name"]) <= 256 && len(&f["value"]) <= 1024,
+                        "{what}: field"
+                    );
+                    total += len(&f["name"]) + len(&f["value"]);
+                }
+            }
+            assert!(total <= 6000, "{what}: {total} characters across embeds");
+        }
+        if let Some(rows) = body["components"].as_array() {
+            assert!(rows.len() <= 5, "{what}: rows");
+            for row in rows {
+                let items = row["components"].as_array().cloned().unwrap_or_default();
+                assert!(items.len() <= 5, "{what}: buttons in a row");
+                for b in &items {
+                    assert!(
+                        len(&b["label"]) <= 80 && len(&b["custom_id"]) <= 100,
+                        "{what}: button"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Every body the bot sent with content or embeds disables mentions.
 fn assert_no_pings(stand: &StandIn) {
     for r in stand.requests() {
@@ -417,6 +472,7 @@ async fn a_whole_practice_runs_through_the_gateway_and_survives_a_restart() {
     // request + 4 conversation messages + the note (the other user's message is not a turn)
     assert_eq!(turns.len(), 6, "every turn stored");
     assert_no_pings(&stand);
+    assert_within_limits(&stand);
     bot.stop().await;
 }
 
@@ -748,4 +804,26 @@ async fn a_rejected_token_is_a_one_line_error() {
         !err.contains("rejected-token-value"),
         "the token leaked: {err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_messages_never_break_limits_ping_or_crash() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    for text in [
+        "@everyone @here <@123456789012345678> <@&1> are you hiring?".to_string(),
+        "x".repeat(10_000),
+        "**bold** `code` ||spoiler|| > quote\n# heading [link](http://example.com)".to_string(),
+        "\u{0}\u{7}\u{1b}[31m control \u{202e}".to_string(),
+        "👩‍💻".repeat(1500),
+    ] {
+        say_in(&stand, thread, STUDENT, &text).await;
+    }
+    // The bot is still answering, and nothing it sent could ping or overflow.
+    let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    assert!(text_of(&r).contains("Priya Raman"));
+    assert_no_pings(&stand);
+    assert_within_limits(&stand);
+    bot.stop().await;
 }
