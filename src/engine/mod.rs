@@ -554,7 +554,7 @@ impl Engine {
             verdict: c.verdict,
             items: c.items.clone(),
         }];
-        let before = s.stance;
+        let mut before = s.stance;
         let temperament = sc.professional.temperament;
         let first_time = s.asked(c.topic) == 0;
         *s.asked.entry(c.topic).or_insert(0) += 1;
@@ -619,6 +619,14 @@ impl Engine {
             }
         }
         s.stance = stance_for(s.warmth, temperament, s.ally_lost);
+        // The change of mood comes before what they say in that mood.
+        if s.stance != before {
+            events.push(Event::StanceChanged {
+                from: before,
+                to: s.stance,
+            });
+            before = s.stance;
+        }
 
         let good = c.verdict == Verdict::Good;
         if good {
@@ -907,6 +915,38 @@ mod tests {
         );
         assert_eq!(stance_for(5, Temperament::Busy, true), Stance::Neutral);
         assert_eq!(stance_for(-2, Temperament::Busy, false), Stance::Assessor);
+    }
+
+    #[test]
+    fn the_stance_change_comes_before_the_reply_it_colours() {
+        let set = crate::scenario::load::load_embedded().unwrap();
+        let e = Engine::new(set, Classifier::new());
+        let (mut s, _) = e.start_accepted("nursing-icu", 5).unwrap();
+        e.send(
+            &mut s,
+            "I'm hoping to work in critical care after I qualify.",
+        )
+        .unwrap();
+        e.send(&mut s, "What is it like working at your hospital?")
+            .unwrap();
+        let ev = e
+            .send(&mut s, "What's the hardest part of the job?")
+            .unwrap();
+        let pos = |f: &dyn Fn(&Event) -> bool| ev.iter().position(f);
+        let change = pos(&|x| {
+            matches!(
+                x,
+                Event::StanceChanged {
+                    to: Stance::Ally,
+                    ..
+                }
+            )
+        })
+        .expect("becomes an ally");
+        let insight =
+            pos(&|x| matches!(x, Event::InsightShared { .. })).expect("shares an insight");
+        let say = pos(&|x| matches!(x, Event::Say { .. })).expect("replies");
+        assert!(change < insight && insight < say, "{ev:?}");
     }
 
     #[test]
