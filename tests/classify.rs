@@ -269,3 +269,18 @@ fn second_held_back_set_written_before_the_last_data_round() {
     assert!(rows.len() >= 150);
     check("holdout-lead-2", &rows, 0.95);
 }
+
+/// The independent held-back set (`tests/data/heldout.jsonl`, see its README): written by a
+/// separate author who never saw the classifier or its data. The project's target here is
+/// 0.95 and is NOT met yet (measured 0.875; see docs/BENCHMARKS.md): this floor only stops
+/// regressions. Never tune on this file.
+#[test]
+fn independent_held_back_set() {
+    let rows = jsonl(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/heldout.jsonl"
+    ))
+    .unwrap();
+    assert!(rows.len() >= 1000);
+    check("heldout (independent)", &rows, 0.85);
+}
