@@ -301,10 +301,74 @@ fn list_and_test_commands() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v.as_array().unwrap().len() >= 8);
-    assert!(v[0]["professional"]["name"].is_string());
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() >= 8);
+    for r in rows {
+        for key in ["id", "title", "field", "medium", "temperament"] {
+            assert!(r[key].is_string(), "{key} in {r}");
+        }
+        assert!(r["minutes"].is_u64(), "{r}");
+        for key in ["name", "role", "organization"] {
+            assert!(r["professional"][key].is_string(), "{key} in {r}");
+        }
+    }
+    // The table for people: a header, then one row per scenario.
+    let out = bin().args(["scenarios", "list"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("TEMPERAMENT"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), rows.len() + 1, "{table}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("nursing-icu ")
+            && l.contains(" phone ")
+            && l.contains(" busy ")
+            && l.contains("Amara Okafor, ICU Charge Nurse, St Brigid's Hospital")),
+        "{table}"
+    );
+
     let out = bin().args(["scenarios", "test"]).output().unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{s}");
-    assert!(s.contains(" passed, 0 failed"));
+    assert!(s.contains(" passed, 0 failed"), "{s}");
+    assert!(!s.contains("FAIL"), "{s}");
+    // Only the named scenario's tests run.
+    let out = bin()
+        .args(["scenarios", "test", "nursing-icu"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{s}");
+    assert!(s
+        .lines()
+        .filter(|l| l.starts_with("PASS "))
+        .all(|l| l.starts_with("PASS nursing-icu ")));
+    let out = bin()
+        .args(["scenarios", "test", "no-such-id"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nursing-icu"));
+}
+
+#[test]
+fn a_failing_scenario_test_says_what_differed() {
+    let out = bin()
+        .args(["scenarios", "--scenarios"])
+        .arg(fixture("selftest"))
+        .arg("test")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    let want = [
+        "PASS fixture-base · a story question keeps the meeting going",
+        "FAIL fixture-base · wrong on purpose",
+        "     stance is neutral (expected assessor)",
+        "     insight `a-secret` was not revealed (revealed: [])",
+        "1 passed, 1 failed",
+    ];
+    assert_eq!(s.lines().collect::<Vec<_>>(), want, "{s}");
 }

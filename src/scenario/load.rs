@@ -198,28 +198,22 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
     };
     for p in paths {
         let read = if p.is_dir() {
-            read_dir_texts(p).map(|f| {
-                if f.is_empty() {
-                    unreadable(
-                        p,
-                        "no scenario files (*.toml) in this folder".to_string(),
-                        "scenario files end in .toml",
-                    );
-                }
-                f
-            })
+            read_dir_texts(p)
         } else {
             read_file(p).map(|f| vec![f])
         };
         match read {
+            Ok(f) if f.is_empty() => unreadable(
+                p,
+                "no scenario files (*.toml) in this folder".to_string(),
+                "scenario files end in .toml",
+            ),
             Ok(f) => files.extend(f),
-            Err(LoadError::Io { path, source }) => {
-                unreadable(
-                    &path,
-                    format!("cannot read: {source}"),
-                    "check the path and that the file is UTF-8 text",
-                );
-            }
+            Err(LoadError::Io { path, source }) => unreadable(
+                &path,
+                format!("cannot read: {source}"),
+                "check the path and that the file is UTF-8 text",
+            ),
             Err(e) => unreadable(p, e.to_string(), "check the path"),
         }
     }
