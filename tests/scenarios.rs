@@ -234,9 +234,9 @@ fn duplicate_ids_and_bad_references_are_errors() {
 #[test]
 fn the_loader_refuses_a_broken_set() {
     let err = load::load_dir(&fixture("many")).unwrap_err().to_string();
-    // Loaded on its own, the referral to `ux-research` is unknown too: 7 problems,
-    // reported on one line that names the first and says how to see them all.
-    assert!(err.contains("7 problem(s)"), "{err}");
+    // The same 6 problems `check` lists (its referral to the shipped `ux-research`
+    // is fine), reported on one line that names the first and says how to see them all.
+    assert!(err.contains("6 problem(s)"), "{err}");
     assert!(err.contains("a.toml:3:1: invalid id"), "{err}");
     assert!(err.contains("coffeechat scenarios check"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -371,4 +371,21 @@ fn a_failing_scenario_test_says_what_differed() {
         "1 passed, 1 failed",
     ];
     assert_eq!(s.lines().collect::<Vec<_>>(), want, "{s}");
+}
+
+#[test]
+fn a_folder_that_check_passes_always_loads() {
+    // A new file that refers to a shipped scenario: `check` accepts it, and so must
+    // `--scenarios DIR`, or staff would see "ok" and then a refusal.
+    let base = std::fs::read_to_string(fixture("base.toml")).unwrap();
+    let text = base.replace(
+        "name = \"Kim Other\"\nrole = \"another tester\"",
+        "name = \"Amara Okafor\"\nrole = \"ICU charge nurse\"\nscenario = \"nursing-icu\"",
+    );
+    assert_ne!(text, base);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("new.toml"), text).unwrap();
+    assert_eq!(load::check_paths(&[dir.path().to_path_buf()]), vec![]);
+    let set = load::load_dir(dir.path()).unwrap();
+    assert_eq!(set.ids().collect::<Vec<_>>(), ["fixture-base"]);
 }

@@ -172,13 +172,22 @@ fn read_file(p: &Path) -> Result<(String, String), LoadError> {
     Ok((p.display().to_string(), text))
 }
 
-/// Loads every `*.toml` file in a directory.
+/// Loads every `*.toml` file in a directory. Referrals may point at scenarios in
+/// the same directory or at the shipped ones, exactly as [`check_paths`] allows,
+/// so a folder that `coffeechat scenarios check` passes always loads.
 pub fn load_dir(dir: &Path) -> Result<ScenarioSet, LoadError> {
     let files = read_dir_texts(dir)?;
     if files.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
     }
-    load_texts(&files, &[]).map_err(LoadError::Invalid)
+    load_texts(&files, &shipped()).map_err(LoadError::Invalid)
+}
+
+/// The shipped scenarios, as targets for referrals from other files.
+fn shipped() -> Vec<Scenario> {
+    load_embedded()
+        .map(|s| s.iter().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Checks files and directories (every `*.toml` inside) as one set and returns
@@ -217,10 +226,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
             Err(e) => unreadable(p, e.to_string(), "check the path"),
         }
     }
-    let shipped: Vec<Scenario> = load_embedded()
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
-    if let Err(d) = load_texts(&files, &shipped) {
+    if let Err(d) = load_texts(&files, &shipped()) {
         diags.extend(d);
     }
     diags
