@@ -268,7 +268,7 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         c.err(
             &[Key("id")],
             format!("invalid id `{}`", sc.id),
-            "use lower-case letters, digits and dashes, e.g. `nursing-icu`",
+            "use up to 64 lower-case letters, digits and dashes, no dash at either end, e.g. `nursing-icu`",
         );
     }
     c.text(&[Key("title")], &sc.title, MAX_TITLE);
