@@ -3,7 +3,7 @@
 use super::ScenarioArgs;
 use crate::classify::Classifier;
 use crate::engine::{selftest, Engine};
-use crate::scenario::load;
+use crate::scenario::{load, ScenarioSet};
 use anyhow::bail;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,52 @@ pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
 
+/// The human-readable list: one row per scenario, columns padded to fit.
+fn table(set: &ScenarioSet) -> String {
+    let mut rows: Vec<[String; 7]> = vec![[
+        "ID".into(),
+        "TITLE".into(),
+        "FIELD".into(),
+        "MEDIUM".into(),
+        "MIN".into(),
+        "TEMPERAMENT".into(),
+        "PROFESSIONAL".into(),
+    ]];
+    for s in set.iter() {
+        let p = &s.professional;
+        rows.push([
+            s.id.clone(),
+            s.title.clone(),
+            s.field.clone(),
+            s.meeting.medium.as_str().to_string(),
+            s.meeting.minutes.to_string(),
+            p.temperament.as_str().to_string(),
+            format!("{}, {}, {}", p.name, p.role, p.organization),
+        ]);
+    }
+    let mut width = [0usize; 7];
+    for r in &rows {
+        for (w, c) in width.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        let mut line = String::new();
+        for (i, (c, w)) in r.iter().zip(width).enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         ScenariosCommand::Check { paths } => {
@@ -53,7 +99,7 @@ pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
                 (d, "the built-in scenarios".to_string())
             } else {
                 (
-                    load::check_paths(&paths)?,
+                    load::check_paths(&paths),
                     format!("{} path(s)", paths.len()),
                 )
             };
@@ -83,18 +129,7 @@ pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                for s in set.iter() {
-                    println!(
-                        "{:<20} {:<18} {} ({}, {}) · {} · {} min",
-                        s.id,
-                        s.field,
-                        s.professional.name,
-                        s.professional.role,
-                        s.professional.organization,
-                        s.meeting.medium.as_str(),
-                        s.meeting.minutes
-                    );
-                }
+                print!("{}", table(&set));
             }
             Ok(ExitCode::SUCCESS)
         }

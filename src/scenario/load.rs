@@ -71,14 +71,19 @@ pub fn parse_str(name: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let message = e.message().trim().replace('\n', " ");
         let hint = if message.starts_with("unknown field") {
-            Some("check the spelling; `coffeechat scenarios schema` lists every key".to_string())
+            "check the spelling; `coffeechat scenarios schema` lists every key"
         } else if message.starts_with("missing field") {
-            Some("add the key; see scenarios/README.md".to_string())
+            "add the key; scenarios/README.md lists the keys of each section"
         } else if message.contains("unknown variant") {
-            Some("use one of the values listed".to_string())
+            "use one of the values listed"
+        } else if message.starts_with("invalid type") {
+            "text goes in quotes, numbers without, lists in [ ]"
+        } else if message.starts_with("duplicate key") {
+            "each key may appear once per section"
         } else {
-            None
+            "TOML syntax: look for a missing quote, bracket, comma or `=` at this point"
         };
+        let hint = Some(hint.to_string());
         vec![Diagnostic {
             file: name.to_string(),
             line,
@@ -105,13 +110,16 @@ pub fn load_texts(
     }
     let sources: Vec<Source<'_>> = parsed
         .iter()
-        .map(|(i, s)| Source {
-            file: &files[*i].0,
-            text: &files[*i].1,
-            scenario: s,
-        })
+        .map(|(i, s)| Source::new(&files[*i].0, &files[*i].1, s))
         .collect();
     diags.extend(validate::check_set(&sources, extra));
+    // Files in the order given, each one's problems from top to bottom.
+    let order: std::collections::HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.as_str(), i))
+        .collect();
+    diags.sort_by_key(|d| (order.get(d.file.as_str()).copied(), d.line, d.column));
     if diags.is_empty() {
         Ok(ScenarioSet::new(
             parsed.into_iter().map(|(_, s)| s).collect(),
@@ -164,30 +172,62 @@ fn read_file(p: &Path) -> Result<(String, String), LoadError> {
     Ok((p.display().to_string(), text))
 }
 
-/// Loads every `*.toml` file in a directory.
+/// Loads every `*.toml` file in a directory. Referrals may point at scenarios in
+/// the same directory or at the shipped ones, exactly as [`check_paths`] allows,
+/// so a folder that `coffeechat scenarios check` passes always loads.
 pub fn load_dir(dir: &Path) -> Result<ScenarioSet, LoadError> {
     let files = read_dir_texts(dir)?;
     if files.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
     }
-    load_texts(&files, &[]).map_err(LoadError::Invalid)
+    load_texts(&files, &shipped()).map_err(LoadError::Invalid)
 }
 
-/// Checks files and directories; referrals may also point at the shipped scenarios.
-pub fn check_paths(paths: &[PathBuf]) -> Result<Vec<Diagnostic>, LoadError> {
+/// The shipped scenarios, as targets for referrals from other files.
+fn shipped() -> Vec<Scenario> {
+    load_embedded()
+        .map(|s| s.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Checks files and directories (every `*.toml` inside) as one set and returns
+/// every problem; an empty list means the set is sound. Referrals may also point
+/// at the shipped scenarios. A path that cannot be read is itself a problem.
+pub fn check_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
     let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let mut unreadable = |path: &Path, why: String, hint: &str| {
+        diags.push(Diagnostic {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: why,
+            hint: Some(hint.to_string()),
+        })
+    };
     for p in paths {
-        if p.is_dir() {
-            files.extend(read_dir_texts(p)?);
+        let read = if p.is_dir() {
+            read_dir_texts(p)
         } else {
-            files.push(read_file(p)?);
+            read_file(p).map(|f| vec![f])
+        };
+        match read {
+            Ok(f) if f.is_empty() => unreadable(
+                p,
+                "no scenario files (*.toml) in this folder".to_string(),
+                "scenario files end in .toml",
+            ),
+            Ok(f) => files.extend(f),
+            Err(LoadError::Io { path, source }) => unreadable(
+                &path,
+                format!("cannot read: {source}"),
+                "check the path and that the file is UTF-8 text",
+            ),
+            Err(e) => unreadable(p, e.to_string(), "check the path"),
         }
     }
-    let shipped: Vec<Scenario> = load_embedded()
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
-    Ok(match load_texts(&files, &shipped) {
-        Ok(_) => Vec::new(),
-        Err(d) => d,
-    })
+    if let Err(d) = load_texts(&files, &shipped()) {
+        diags.extend(d);
+    }
+    diags
 }

@@ -74,6 +74,16 @@ pub enum Temperament {
     Sceptical,
 }
 
+impl Temperament {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Temperament::Generous => "generous",
+            Temperament::Busy => "busy",
+            Temperament::Sceptical => "sceptical",
+        }
+    }
+}
+
 /// How and for how long they meet.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

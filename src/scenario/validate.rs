@@ -8,7 +8,9 @@
 use super::load::{line_col, Diagnostic};
 use super::{Medium, Scenario};
 use crate::topic::{Topic, Verdict};
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use toml_edit::ImDocument;
 
 /// One step of a path into the TOML document.
 #[derive(Debug, Clone)]
@@ -25,15 +27,53 @@ pub struct Source<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub scenario: &'a Scenario,
+    /// The span-keeping parse of `text`, made only when a problem must be located,
+    /// so a clean file is parsed once (by serde) and a broken one twice at most.
+    doc: OnceCell<Option<ImDocument<&'a str>>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(file: &'a str, text: &'a str, scenario: &'a Scenario) -> Self {
+        Source {
+            file,
+            text,
+            scenario,
+            doc: OnceCell::new(),
+        }
+    }
+
+    /// Line and column of the deepest existing item on `path`.
+    pub fn locate(&self, path: &[Seg]) -> (usize, usize) {
+        let doc = self
+            .doc
+            .get_or_init(|| ImDocument::parse(self.text).ok())
+            .as_ref();
+        doc.map_or((1, 1), |d| locate_in(d, self.text, path))
+    }
+
+    fn diag(&self, path: &[Seg], message: String, hint: String) -> Diagnostic {
+        let (line, column) = self.locate(path);
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+            hint: (!hint.is_empty()).then_some(hint),
+        }
+    }
 }
 
 /// Finds the line and column of the deepest existing item on `path`.
 pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
-    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
-        return (1, 1);
-    };
+    match ImDocument::parse(text) {
+        Ok(doc) => locate_in(&doc, text, path),
+        Err(_) => (1, 1),
+    }
+}
+
+fn locate_in(doc: &ImDocument<&str>, text: &str, path: &[Seg]) -> (usize, usize) {
     let mut best: Option<usize> = None;
-    let mut table: &toml_edit::Table = &doc;
+    let mut table: &toml_edit::Table = doc;
     let mut item: Option<&toml_edit::Item> = None;
     for seg in path {
         let next = match (seg, item) {
@@ -79,22 +119,36 @@ pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
     best.map_or((1, 1), |off| line_col(text, off))
 }
 
-struct Checker<'a> {
-    src: &'a Source<'a>,
+struct Checker<'s, 'a> {
+    src: &'s Source<'a>,
     out: Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
+impl Checker<'_, '_> {
     fn err(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<String>) {
-        let (line, column) = locate(self.src.text, path);
-        let hint: String = hint.into();
-        self.out.push(Diagnostic {
-            file: self.src.file.to_string(),
-            line,
-            column,
-            message: message.into(),
-            hint: (!hint.is_empty()).then_some(hint),
-        });
+        let d = self.src.diag(path, message.into(), hint.into());
+        self.out.push(d);
+    }
+
+    /// A single text value: not blank, at most `max` characters, no placeholders.
+    fn text(&mut self, path: &[Seg], value: &str, max: usize) {
+        let n = value.chars().count();
+        if value.trim().is_empty() {
+            self.err(path, format!("`{}` is empty", show(path)), "write the text");
+        } else if n > max {
+            self.err(
+                path,
+                format!("`{}` is {n} characters; the limit is {max}", show(path)),
+                "shorten it",
+            );
+        }
+        if let Some(ph) = placeholders(value).first() {
+            self.err(
+                path,
+                format!("unknown placeholder `{{{ph}}}`"),
+                "no placeholders are filled in here; write the words out",
+            );
+        }
     }
 
     fn lines(&mut self, path: &[Seg], lines: &[String], allowed: &[&str]) {
@@ -128,20 +182,14 @@ impl Checker<'_> {
             }
             for ph in placeholders(l) {
                 if !allowed.contains(&ph.as_str()) {
-                    let ok = if allowed.is_empty() {
-                        "none here".to_string()
+                    let hint = if allowed.is_empty() {
+                        "no placeholders are filled in here; write the words out".to_string()
                     } else {
-                        allowed
-                            .iter()
-                            .map(|a| format!("{{{a}}}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        let ok: Vec<String> = allowed.iter().map(|a| format!("{{{a}}}")).collect();
+                        let verb = if ok.len() == 1 { "is" } else { "are" };
+                        format!("only {} {verb} filled in here", ok.join(" and "))
                     };
-                    self.err(
-                        &p,
-                        format!("unknown placeholder `{{{ph}}}`"),
-                        format!("allowed here: {ok}"),
-                    );
+                    self.err(&p, format!("unknown placeholder `{{{ph}}}`"), hint);
                 }
             }
         }
@@ -150,6 +198,21 @@ impl Checker<'_> {
 
 /// The longest line a scenario may give the professional (the bot adds text around it).
 pub const MAX_LINE: usize = 1500;
+/// Titles head Discord embeds and list entries.
+pub const MAX_TITLE: usize = 80;
+/// Summaries appear in lists under each title.
+pub const MAX_SUMMARY: usize = 200;
+/// The brief is an embed description (4,096) with room for the bot's own text.
+pub const MAX_BRIEF: usize = 3000;
+/// Field, role and organisation are joined into one line of a list entry.
+pub const MAX_FIELD: usize = 100;
+/// The professional speaks under this name; Discord allows 80 characters for it.
+pub const MAX_NAME: usize = 80;
+/// A public fact is spliced into a `researchable` line as `{fact}`.
+pub const MAX_FACT: usize = 400;
+/// Missed insights are listed as "summary (try: hint)" in one scorecard field of 1,024 characters.
+pub const MAX_INSIGHT_SUMMARY: usize = 120;
+pub const MAX_INSIGHT_HINT: usize = 160;
 
 fn show(path: &[Seg]) -> String {
     path.iter()
@@ -205,31 +268,58 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         c.err(
             &[Key("id")],
             format!("invalid id `{}`", sc.id),
-            "use lower-case letters, digits and dashes, e.g. `nursing-icu`",
+            "use up to 64 lower-case letters, digits and dashes, no dash at either end, e.g. `nursing-icu`",
         );
     }
-    if sc.title.trim().is_empty() || sc.title.chars().count() > 80 {
-        c.err(
-            &[Key("title")],
-            "title must be 1-80 characters",
-            "shorten the title",
-        );
-    }
-    if sc.summary.trim().is_empty() || sc.summary.chars().count() > 200 {
-        c.err(
-            &[Key("summary")],
-            "summary must be 1-200 characters",
-            "keep it to one sentence",
-        );
-    }
-    if sc.brief.chars().count() > 3000 {
-        c.err(
-            &[Key("brief")],
-            "brief is over 3,000 characters",
-            "shorten the brief",
-        );
-    }
+    c.text(&[Key("title")], &sc.title, MAX_TITLE);
+    c.text(&[Key("field")], &sc.field, MAX_FIELD);
+    c.text(&[Key("summary")], &sc.summary, MAX_SUMMARY);
+    c.text(&[Key("brief")], &sc.brief, MAX_BRIEF);
     let p = &sc.professional;
+    c.text(&[Key("professional"), Key("name")], &p.name, MAX_NAME);
+    c.text(&[Key("professional"), Key("role")], &p.role, MAX_FIELD);
+    c.text(
+        &[Key("professional"), Key("organization")],
+        &p.organization,
+        MAX_FIELD,
+    );
+    let lower = p.name.to_lowercase();
+    if lower.contains("discord") || lower.contains("clyde") {
+        c.err(
+            &[Key("professional"), Key("name")],
+            format!("Discord refuses the name `{}`", p.name),
+            "a speaker's name may not contain \"discord\" or \"clyde\"",
+        );
+    }
+    if let Some(u) = &p.avatar_url {
+        let ok = url::Url::parse(u).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+        if !ok {
+            c.err(
+                &[Key("professional"), Key("avatar_url")],
+                format!("avatar_url `{u}` is not an https:// address"),
+                "use the full address of an image, starting with https://, or remove the key",
+            );
+        }
+    }
+    let o = &sc.organization;
+    c.text(&[Key("organization"), Key("name")], &o.name, MAX_FIELD);
+    c.text(
+        &[Key("organization"), Key("description")],
+        &o.description,
+        MAX_FACT,
+    );
+    for (k, v) in [
+        ("founded", &o.founded),
+        ("headquarters", &o.headquarters),
+        ("size", &o.size),
+        ("leader", &o.leader),
+        ("products", &o.products),
+        ("website", &o.website),
+    ] {
+        if let Some(v) = v {
+            c.text(&[Key("organization"), Key(k)], v, MAX_FACT);
+        }
+    }
     if !(0.0..=1.0).contains(&p.busyness) {
         c.err(
             &[Key("professional"), Key("busyness")],
@@ -336,6 +426,12 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     ] {
         c.lines(&[Key("reactions"), Key(k)], l, allowed);
     }
+    c.text(&[Key("referral"), Key("name")], &sc.referral.name, MAX_NAME);
+    c.text(
+        &[Key("referral"), Key("role")],
+        &sc.referral.role,
+        MAX_FIELD,
+    );
     c.lines(
         &[Key("referral"), Key("offer")],
         &sc.referral.offer,
@@ -348,7 +444,6 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     );
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, ins) in sc.insights.iter().enumerate() {
-        let path = [Key("insights"), Index(i)];
         if let Some(first) = seen.insert(ins.id.as_str(), i) {
             c.err(
                 &[Key("insights"), Index(i), Key("id")],
@@ -374,17 +469,49 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
                 "insights are unlocked by good questions, e.g. challenges",
             );
         }
-        if ins.text.chars().count() > MAX_LINE || ins.text.trim().is_empty() {
-            c.err(&path, "insight text must be 1-1,500 characters", "");
-        }
+        c.text(
+            &[Key("insights"), Index(i), Key("text")],
+            &ins.text,
+            MAX_LINE,
+        );
+        c.text(
+            &[Key("insights"), Index(i), Key("summary")],
+            &ins.summary,
+            MAX_INSIGHT_SUMMARY,
+        );
+        c.text(
+            &[Key("insights"), Index(i), Key("hint")],
+            &ins.hint,
+            MAX_INSIGHT_HINT,
+        );
     }
+    let mut names: HashMap<&str, usize> = HashMap::new();
     for (i, t) in sc.tests.iter().enumerate() {
+        let path = [Key("tests"), Index(i), Key("name")];
+        if t.name.trim().is_empty() {
+            c.err(&path, "a test needs a name", "say what the test shows");
+        } else if let Some(first) = names.insert(t.name.as_str(), i) {
+            c.err(
+                &path,
+                format!("duplicate test name (also test {})", first + 1),
+                "give each test its own name, so a failure points at one test",
+            );
+        }
         if t.say.is_empty() {
             c.err(
                 &[Key("tests"), Index(i), Key("say")],
                 "a test needs at least one line to say",
                 "say = [\"How did you get into this field?\"]",
             );
+        }
+        for (j, line) in t.say.iter().enumerate() {
+            if line.trim().is_empty() {
+                c.err(
+                    &[Key("tests"), Index(i), Key("say"), Index(j)],
+                    "empty line",
+                    "write what the student says, or remove the empty quotes",
+                );
+            }
         }
         if let Some(id) = &t.expect_insight {
             if !sc.insights.iter().any(|x| &x.id == id) {
@@ -403,27 +530,45 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
 /// `extra` are scenarios that references may point to but that are not checked.
 pub fn check_set(sources: &[Source<'_>], extra: &[Scenario]) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = sources.iter().flat_map(check_one).collect();
-    let mut by_id: HashMap<&str, &Source<'_>> = HashMap::new();
+    // Duplicate ids: every place is reported, each naming the others.
+    let mut by_id: HashMap<&str, Vec<&Source<'_>>> = HashMap::new();
     for s in sources {
-        if let Some(first) = by_id.get(s.scenario.id.as_str()) {
-            let (line, column) = locate(s.text, &[Key("id")]);
-            out.push(Diagnostic {
-                file: s.file.to_string(),
-                line,
-                column,
-                message: format!(
-                    "duplicate scenario id `{}` (also in {})",
-                    s.scenario.id, first.file
+        by_id.entry(s.scenario.id.as_str()).or_default().push(s);
+    }
+    let mut dupes: Vec<(&str, &Vec<&Source<'_>>)> = by_id
+        .iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(id, v)| (*id, v))
+        .collect();
+    dupes.sort_by_key(|(id, _)| *id);
+    for (id, places) in dupes {
+        let at: Vec<String> = places
+            .iter()
+            .map(|s| {
+                let (line, column) = s.locate(&[Key("id")]);
+                format!("{}:{line}:{column}", s.file)
+            })
+            .collect();
+        for (i, s) in places.iter().enumerate() {
+            let others: Vec<&str> = at
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            out.push(s.diag(
+                &[Key("id")],
+                format!(
+                    "duplicate scenario id `{id}` (also at {})",
+                    others.join(", ")
                 ),
-                hint: Some("every scenario needs its own id".to_string()),
-            });
-        } else {
-            by_id.insert(&s.scenario.id, s);
+                "every scenario needs its own id; rename one of them".to_string(),
+            ));
         }
     }
     let mut names: HashMap<&str, &str> = by_id
         .iter()
-        .map(|(id, s)| (*id, s.scenario.professional.name.as_str()))
+        .map(|(id, v)| (*id, v[0].scenario.professional.name.as_str()))
         .collect();
     for e in extra {
         names
@@ -431,41 +576,75 @@ pub fn check_set(sources: &[Source<'_>], extra: &[Scenario]) -> Vec<Diagnostic> 
             .or_insert(e.professional.name.as_str());
     }
     for s in sources {
-        let Some(target) = &s.scenario.referral.scenario else {
+        let r = &s.scenario.referral;
+        let Some(target) = &r.scenario else {
             continue;
         };
-        let (line, column) = locate(s.text, &[Key("referral"), Key("scenario")]);
+        if *target == s.scenario.id {
+            out.push(s.diag(
+                &[Key("referral"), Key("scenario")],
+                "a referral must point to another scenario, not to this one".to_string(),
+                "name a colleague who is the professional of another scenario, or drop referral.scenario".to_string(),
+            ));
+            continue;
+        }
         match names.get(target.as_str()) {
             None => {
-                let mut close: Vec<&str> = names.keys().copied().filter(|id| similar(id, target)).collect();
-                close.sort_unstable();
+                let mut ids: Vec<&str> = names.keys().copied().collect();
+                ids.sort_unstable();
+                let close: Vec<&str> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| similar(id, target))
+                    .collect();
                 let hint = if close.is_empty() {
-                    let mut all: Vec<&str> = names.keys().copied().collect();
-                    all.sort_unstable();
-                    format!("known ids: {}", all.join(", "))
+                    format!("known ids: {}", ids.join(", "))
                 } else {
                     format!("did you mean {}?", close.join(" or "))
                 };
-                out.push(Diagnostic { file: s.file.to_string(), line, column, message: format!("referral names unknown scenario `{target}`"), hint: Some(hint) });
+                out.push(s.diag(
+                    &[Key("referral"), Key("scenario")],
+                    format!("referral names unknown scenario `{target}`"),
+                    hint,
+                ));
             }
-            Some(name) if *name != s.scenario.referral.name => out.push(Diagnostic {
-                file: s.file.to_string(),
-                line,
-                column,
-                message: format!(
+            Some(name) if *name != r.name => out.push(s.diag(
+                &[Key("referral"), Key("name")],
+                format!(
                     "referral name `{}` is not the professional of scenario `{target}` ({name})",
-                    s.scenario.referral.name
+                    r.name
                 ),
-                hint: Some("make referral.name match that scenario's professional.name, or drop referral.scenario".to_string()),
-            }),
+                format!("set referral.name = \"{name}\", or drop referral.scenario"),
+            )),
             _ => {}
         }
     }
     out
 }
 
+/// Whether `a` is a plausible misspelling of `b` (for "did you mean" hints).
 fn similar(a: &str, b: &str) -> bool {
-    a.contains(b) || b.contains(a) || a.split('-').next() == b.split('-').next()
+    let limit = (a.len().max(b.len()) / 4).max(2);
+    a.contains(b)
+        || b.contains(a)
+        || a.split('-').next() == b.split('-').next()
+        || edit_distance(a, b) <= limit
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -492,6 +671,15 @@ mod tests {
         );
         // A missing key falls back to its parent.
         assert_eq!(locate(text, &[Key("meeting"), Key("nope")]), (2, 2));
+    }
+
+    #[test]
+    fn close_ids_are_suggested() {
+        assert_eq!(edit_distance("ux-reserch", "ux-research"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert!(similar("nursing-icu", "nursng-icu"));
+        assert!(similar("game-design", "gamedesign"));
+        assert!(!similar("finance-analyst", "nursing-icu"));
     }
 
     #[test]
