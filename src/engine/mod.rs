@@ -459,6 +459,8 @@ impl Engine {
         if report.job_ask {
             s.warmth = s.warmth.min(-2);
             s.job_asks += 1;
+            // Same rule as a job ask in the conversation: no ally for this meeting.
+            s.ally_lost = true;
         } else {
             s.warmth += if q >= 0.8 {
                 1
@@ -947,6 +949,37 @@ mod tests {
             pos(&|x| matches!(x, Event::InsightShared { .. })).expect("shares an insight");
         let say = pos(&|x| matches!(x, Event::Say { .. })).expect("replies");
         assert!(change < insight && insight < say, "{ev:?}");
+    }
+
+    #[test]
+    fn a_job_ask_in_the_request_rules_out_an_ally() {
+        let set = crate::scenario::load::load_embedded().unwrap();
+        let e = Engine::new(set, Classifier::new());
+        let req = "Hi, I'm Sam, a student. Are you hiring? I'd love an internship on your team. Could we chat for 15 minutes?";
+        let story = [
+            "I'm hoping to work in backend engineering.",
+            "How did you get into this field?",
+            "Could you tell me about your career path?",
+            "What advice would you give someone like me?",
+            "What other careers did you consider?",
+            "What do you enjoy most about your work?",
+        ];
+        let mut met = 0;
+        for seed in 1..200 {
+            let mut s = e.start("software-backend", seed).unwrap();
+            e.send(&mut s, req).unwrap();
+            if s.phase != Phase::Conversation {
+                continue;
+            }
+            met += 1;
+            for m in story {
+                if s.phase == Phase::Conversation {
+                    e.send(&mut s, m).unwrap();
+                }
+            }
+            assert_ne!(s.stance, Stance::Ally, "seed {seed}");
+        }
+        assert!(met > 0, "no seed accepted the job-asking request");
     }
 
     #[test]
