@@ -246,6 +246,10 @@ mod cases {
             reopened.session_in_channel("3").await.unwrap().unwrap().id,
             id
         );
+        assert_eq!(
+            reopened.session_in_channel("2").await.unwrap().unwrap().id,
+            id
+        );
         assert!(reopened.session_in_channel("4").await.unwrap().is_none());
         let turns = reopened.turns(&id).await.unwrap();
         assert_eq!(turns.len(), s.turns.len());
