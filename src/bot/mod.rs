@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod practice;
+pub mod render;
 pub mod view;
 
 use crate::engine::Engine;

@@ -3,7 +3,8 @@
 //!
 //! A [`Card`] is plain data, so the layout and every Discord limit can be unit
 //! tested without a connection; [`Card::embed`] turns it into serenity's builder.
-//! All user-written text that is echoed back goes through [`escape`].
+//! All user-written text that is echoed back goes through [`escape`]; the
+//! text helpers themselves live in [`super::render`].
 
 use crate::engine::{EndedBy, Event, RequestOutcome, Status};
 use crate::scenario::{Medium, Scenario, Stance};
@@ -27,26 +28,7 @@ pub const COLOUR_NEUTRAL: u32 = 0x5865F2;
 pub const COLOUR_ASSESSOR: u32 = 0xED4245;
 pub const COLOUR_INFO: u32 = 0xFEE75C;
 
-pub use crate::engine::request::clip as truncate;
-
-/// Escapes markdown and neutralises mentions in user-written text that is echoed.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '*' | '_' | '~' | '`' | '|' | '>' | '#' | '[' | ']' | '(' | ')' | '\\' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            // A zero-width space after @ stops @everyone/@here even where mentions are parsed.
-            '@' => out.push_str("@\u{200b}"),
-            '<' => out.push_str("<\u{200b}"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::render::{escape, truncate};
 
 /// A limit-checked embed.
 #[derive(Debug, Clone, Default, PartialEq)]
