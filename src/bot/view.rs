@@ -81,6 +81,14 @@ impl Card {
         self
     }
 
+    /// Whether a field would fit whole (bar the cut to 1,024 every value gets).
+    pub fn has_room_for(&self, name: &str, value: &str) -> bool {
+        let name_len = name.chars().count().min(FIELD_NAME_MAX);
+        let want = value.chars().count().min(FIELD_VALUE_MAX).max(20);
+        let room = EMBED_MAX_LENGTH.saturating_sub(self.length() + FOOTER_RESERVE + name_len);
+        self.fields.len() < FIELDS_MAX && room >= want
+    }
+
     /// Sets the footer, cut to what the embed still has room for.
     pub fn footer(mut self, text: &str) -> Self {
         self.footer = None;
@@ -122,6 +130,24 @@ impl Card {
         }
         e
     }
+}
+
+/// Cards holding every one of `fields`: when a card is full (25 fields or
+/// 6,000 characters), the next starts as "title (continued)". Nothing is dropped.
+pub fn paged(
+    title: &str,
+    description: &str,
+    colour: u32,
+    fields: impl IntoIterator<Item = (String, String)>,
+) -> Vec<Card> {
+    let mut cards = vec![Card::new(title, description, colour)];
+    for (name, value) in fields {
+        let fits = cards.last().is_some_and(|c| c.has_room_for(&name, &value));
+        let card = if fits { cards.pop() } else { None };
+        let card = card.unwrap_or_else(|| Card::new(&format!("{title} (continued)"), "", colour));
+        cards.push(card.field(&name, &value));
+    }
+    cards
 }
 
 /// Packs cards into messages: at most 10 embeds and 6,000 characters each.
@@ -376,6 +402,37 @@ mod tests {
         assert!(!e.contains("@everyone"));
         assert!(!e.contains("<@"));
         assert!(e.contains("\\*\\*hi\\*\\*"));
+    }
+
+    #[test]
+    fn paged_cards_keep_every_field_within_the_limits() {
+        let fields: Vec<(String, String)> = (0..60)
+            .map(|i| {
+                (
+                    format!("Scenario {i}"),
+                    format!("id-{i} {}", "x".repeat(300)),
+                )
+            })
+            .collect();
+        let cards = paged("Scenarios", "All of them.", 0, fields);
+        assert!(cards.len() >= 3);
+        assert_eq!(cards[1].title, "Scenarios (continued)");
+        let names: Vec<&str> = cards
+            .iter()
+            .flat_map(|c| c.fields.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        assert_eq!(names.len(), 60, "no field dropped");
+        for c in &cards {
+            assert!(c.fields.len() <= FIELDS_MAX);
+            assert!(c.length() <= EMBED_MAX_LENGTH);
+            assert!(c
+                .fields
+                .iter()
+                .all(|(_, v)| v.chars().count() <= FIELD_VALUE_MAX));
+        }
+        for p in pack(cards) {
+            assert!(p.iter().map(Card::length).sum::<usize>() <= EMBED_MAX_LENGTH);
+        }
     }
 
     #[test]
