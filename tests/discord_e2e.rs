@@ -984,7 +984,9 @@ async fn a_command_sent_while_the_bot_was_disconnected_is_answered_exactly_once(
     let deliveries = stand
         .frames()
         .iter()
-        .filter(|f| !f.from_bot && f.payload["d"]["id"] == missed.to_string())
+        .filter(|f| {
+            !f.from_bot && f.payload["d"]["id"].as_str() == Some(missed.to_string().as_str())
+        })
         .count();
     assert_eq!(deliveries, 1, "replayed once");
     assert_eq!(stand.identifies(), 1, "resumed, never re-identified");
@@ -1107,4 +1109,38 @@ async fn a_proxy_in_the_environment_cannot_divert_the_bot_from_loopback() {
     let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
     stand.wait_for_request(T, callback_for(id)).await;
     child.kill().await.unwrap();
+}
+
+/// The example in docs/TESTING.md, kept true: /tips shows every item of the
+/// guide's advice for the four stages of an informational interview (not the
+/// professional's persona items) with its id and sources, privately.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tips_list_the_request_advice() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.status, 204);
+    assert!(text_of(&cb).contains("ask.time"));
+    assert_eq!(cb.json["data"]["flags"], 64, "ephemeral");
+    let everything = stand
+        .wait_until(T, |s| {
+            let text: String = answers_to(s, id).iter().map(text_of).collect();
+            use coffeechat::advice::Stage;
+            coffeechat::advice::ITEMS
+                .iter()
+                .filter(|a| a.stage != Stage::Persona)
+                .all(|a| {
+                    text.contains(&format!("`{}`", a.id))
+                        && text.contains(&coffeechat::advice::sources_label(a))
+                })
+                .then_some(())
+        })
+        .await;
+    assert!(
+        everything.is_some(),
+        "some advice is missing: {:?}",
+        answers_to(&stand, id)
+    );
+    assert_within_limits(&stand);
+    bot.stop().await;
 }

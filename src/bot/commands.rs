@@ -160,14 +160,13 @@ pub async fn tips(
     };
     let mut cards = Vec::new();
     for st in stages {
-        let mut c = Card::new(st.label(), "", view::COLOUR_INFO);
-        for a in advice::for_stage(st) {
-            c = c.field(
-                &format!("{} · `{}`", a.title, a.id),
-                &format!("{} ({})", a.text, advice::sources_label(a)),
-            );
-        }
-        cards.push(c);
+        let fields = advice::for_stage(st).map(|a| {
+            (
+                format!("{} · `{}`", a.title, a.id),
+                format!("{} ({})", a.text, advice::sources_label(a)),
+            )
+        });
+        cards.extend(view::paged(st.label(), "", view::COLOUR_INFO, fields));
     }
     send_cards(ctx, cards, true).await
 }

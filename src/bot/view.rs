@@ -84,7 +84,7 @@ impl Card {
     /// Whether a field would fit whole (bar the cut to 1,024 every value gets).
     pub fn has_room_for(&self, name: &str, value: &str) -> bool {
         let name_len = name.chars().count().min(FIELD_NAME_MAX);
-        let want = value.chars().count().min(FIELD_VALUE_MAX).max(20);
+        let want = value.chars().count().clamp(20, FIELD_VALUE_MAX);
         let room = EMBED_MAX_LENGTH.saturating_sub(self.length() + FOOTER_RESERVE + name_len);
         self.fields.len() < FIELDS_MAX && room >= want
     }

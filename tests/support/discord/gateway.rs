@@ -67,14 +67,12 @@ async fn session(socket: WebSocket, inner: Arc<Inner>) {
         };
         inner.record_frame(true, v.clone());
         match v["op"].as_u64() {
-            Some(1) => {
-                if inner.acks.load(Ordering::SeqCst) {
-                    send(
-                        &inner,
-                        &tx,
-                        json!({"op": 11, "s": null, "t": null, "d": null}),
-                    );
-                }
+            Some(1) if inner.acks.load(Ordering::SeqCst) => {
+                send(
+                    &inner,
+                    &tx,
+                    json!({"op": 11, "s": null, "t": null, "d": null}),
+                );
             }
             Some(2) if inner.reject_token.load(Ordering::SeqCst) => {
                 let _ = tx.send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
