@@ -1010,6 +1010,7 @@ async fn a_429_on_a_follow_up_or_a_global_429_is_retried() {
         follow_ups[0].json, follow_ups[1].json,
         "the same follow-up, sent again"
     );
+    // The bot waited before sending it again (its backoff, 0.4 s, covers this retry_after).
     assert!(follow_ups[1].at.duration_since(follow_ups[0].at) >= Duration::from_millis(300));
     // A global 429 on an interaction callback: retried within the 3-second window.
     stand.rate_limit_global(1, 0.3);
@@ -1032,12 +1033,13 @@ async fn a_429_on_a_follow_up_or_a_global_429_is_retried() {
 async fn serenity_returns_a_429_at_once_with_its_limiter_off() {
     let stand = StandIn::start().await;
     let http = coffeechat::bot::build_http("test-token", Some(&stand.base_url())).unwrap();
-    stand.rate_limit("GET", "/users/@me", 1, 0.5);
+    stand.rate_limit("GET", "/users/@me", 1, 30.0);
     let started = Instant::now();
     let err = http.get_current_user().await.unwrap_err();
     assert_eq!(coffeechat::bot::retry::status_of(&err), Some(429));
+    // Had serenity honoured retry_after, this would have taken 30 seconds.
     assert!(
-        started.elapsed() < Duration::from_millis(500),
+        started.elapsed() < Duration::from_secs(30),
         "serenity waited out retry_after"
     );
     assert_eq!(stand.count_requests(|r| r.path == "/users/@me"), 1);
