@@ -56,8 +56,12 @@ impl Bot {
 }
 
 async fn start_bot(stand: &StandIn, db_url: &str) -> Bot {
+    start_bot_with(stand, db_url, engine()).await
+}
+
+async fn start_bot_with(stand: &StandIn, db_url: &str, engine: Arc<Engine>) -> Bot {
     let store = Store::connect(db_url).await.unwrap();
-    let mut data = Data::new(engine(), store);
+    let mut data = Data::new(engine, store);
     data.fixed_seed = Some(accepting_seed());
     let config = BotConfig {
         api_base: Some(stand.base_url()),
@@ -824,6 +828,321 @@ async fn hostile_messages_never_break_limits_ping_or_crash() {
     let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
     assert!(text_of(&r).contains("Priya Raman"));
     assert_no_pings(&stand);
+    assert_within_limits(&stand);
+    bot.stop().await;
+}
+
+/// Every body the bot sent for one interaction: its callback and its follow-ups.
+fn answers_to(stand: &StandIn, id: u64) -> Vec<Request> {
+    let token = format!("/token-{id}");
+    stand
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.status < 300
+                && (callback_for(id)(r)
+                    || (r.path.starts_with("/webhooks/") && r.path.contains(&token)))
+        })
+        .collect()
+}
+
+/// The engine with the shipped scenarios plus `extra` copies of one, so that
+/// there are more scenarios than Discord allows choices or fields.
+fn engine_with_many_scenarios(extra: usize) -> (Arc<Engine>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml" || e == "json") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let base = std::fs::read_to_string(src.join("ux-research.toml")).unwrap();
+    for i in 0..extra {
+        let copy = base.replacen(
+            "id = \"ux-research\"",
+            &format!("id = \"ux-research-{i:02}\""),
+            1,
+        );
+        assert_ne!(copy, base, "the copy needs its own id");
+        std::fs::write(dir.path().join(format!("ux-research-{i:02}.toml")), copy).unwrap();
+    }
+    let set = coffeechat::scenario::load::load_dir(dir.path()).unwrap();
+    (Arc::new(Engine::new(set, Classifier::new())), dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_lists_every_scenario_and_autocompletes_within_discords_limits() {
+    let (engine, _scenarios) = engine_with_many_scenarios(30);
+    let ids: Vec<String> = engine.scenarios().iter().map(|s| s.id.clone()).collect();
+    assert!(ids.len() > 25);
+    let stand = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/bot.db", dir.path().display());
+    let bot = start_bot_with(&stand, &db, engine).await;
+    stand.wait_ready(T).await;
+    let scenarios = registered(&stand, "scenarios").await;
+    assert_eq!(scenarios["options"][0]["name"], "scenario");
+    assert_eq!(scenarios["options"][0]["autocomplete"], true);
+
+    // The list: more scenarios than one embed holds fields, so it is paged, and none is lost.
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "scenarios", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["data"]["flags"], 64, "ephemeral");
+    let all = stand
+        .wait_until(T, |s| {
+            let text: String = answers_to(s, id).iter().map(text_of).collect();
+            ids.iter()
+                .all(|i| text.contains(&format!("`{i}`")))
+                .then_some(text)
+        })
+        .await;
+    assert!(
+        all.is_some(),
+        "some scenarios were not listed: {:?}",
+        answers_to(&stand, id)
+    );
+
+    // Autocomplete with nothing typed yet: Discord's 25 at most, names within 100 characters.
+    let focused = |v: &str| json!([{"name": "scenario", "type": 3, "value": v, "focused": true}]);
+    let id = stand.autocomplete(STUDENT, TEXT_CHANNEL_ID, "scenarios", focused(""));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.status, 204, "the stand-in accepted the choices");
+    assert_eq!(cb.json["type"], 8);
+    let choices = cb.json["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 25);
+    for c in choices {
+        let name = c["name"].as_str().unwrap().chars().count();
+        assert!((1..=100).contains(&name));
+        assert!(ids.contains(&c["value"].as_str().unwrap().to_string()));
+    }
+    // Typing narrows the choices, by id, title or field.
+    let id = stand.autocomplete(STUDENT, TEXT_CHANNEL_ID, "scenarios", focused("Nurs"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    let values: Vec<&str> = cb.json["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["nursing-icu"]);
+
+    // One scenario's details.
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "scenarios",
+        json!([{"name": "scenario", "type": 3, "value": "nursing-icu"}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    let nursing = coffeechat::scenario::load::load_embedded().unwrap();
+    let pro = &nursing.get("nursing-icu").unwrap().professional.name;
+    assert!(text_of(&cb).contains(pro.as_str()), "{}", cb.json);
+    // An unknown one says so, without echoing markdown or pings.
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "scenarios",
+        json!([{"name": "scenario", "type": 3, "value": "**nope** @everyone"}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    let text = text_of(&cb);
+    assert!(text.contains("no scenario called"), "{text}");
+    assert!(
+        !text.contains("**nope**") && !text.contains("@everyone"),
+        "{text}"
+    );
+    assert_no_pings(&stand);
+    assert_within_limits(&stand);
+    assert!(stand.unreadable_dispatches().is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_sent_while_the_bot_was_disconnected_is_answered_exactly_once() {
+    let (stand, bot, _dir, _db) = setup().await;
+    // Op 7: the bot closes, resumes, and carries on.
+    stand.reconnect();
+    stand.wait_resumed(T, 1).await;
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+
+    // A command sent as the socket dies reaches the bot only through RESUME replay.
+    let missed = stand.slash_missed(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.drop_socket();
+    stand.wait_resumed(T, 2).await;
+    let cb = stand.wait_for_request(T, callback_for(missed)).await;
+    assert_eq!(cb.status, 204, "answered inside the interaction's window");
+    assert!(text_of(&cb).contains("ask.time"));
+    // And once only: a second answer would be Discord's 40060, and a repeat
+    // delivery is what a replay bug would cause.
+    let resumed_then = Instant::now();
+    let later = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.wait_for_request(T, callback_for(later)).await;
+    assert!(resumed_then.elapsed() < T);
+    assert_eq!(stand.count_requests(callback_for(missed)), 1);
+    let deliveries = stand
+        .frames()
+        .iter()
+        .filter(|f| {
+            !f.from_bot && f.payload["d"]["id"].as_str() == Some(missed.to_string().as_str())
+        })
+        .count();
+    assert_eq!(deliveries, 1, "replayed once");
+    assert_eq!(stand.identifies(), 1, "resumed, never re-identified");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_a_follow_up_or_a_global_429_is_retried() {
+    let (stand, bot, _dir, _db) = setup().await;
+    // /practice start defers, then confirms with a follow-up: the follow-up is rate limited once.
+    stand.rate_limit("POST", "/webhooks/", 1, 0.3);
+    let thread = start_practice(&stand).await;
+    let follow_ups = stand
+        .wait_for_requests(T, 2, |r| {
+            r.method == "POST" && r.path.starts_with("/webhooks/")
+        })
+        .await;
+    assert_eq!(follow_ups[0].status, 429);
+    assert_eq!(follow_ups[1].status, 200);
+    assert_eq!(
+        follow_ups[0].json, follow_ups[1].json,
+        "the same follow-up, sent again"
+    );
+    // The bot waited before sending it again (its backoff, 0.4 s, covers this retry_after).
+    assert!(follow_ups[1].at.duration_since(follow_ups[0].at) >= Duration::from_millis(300));
+    // A global 429 on an interaction callback: retried within the 3-second window.
+    stand.rate_limit_global(1, 0.3);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    let answers = stand.wait_for_requests(T, 2, callback_for(id)).await;
+    assert_eq!(
+        answers.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [429, 204]
+    );
+    // The practice goes on: nothing was lost.
+    let r = say_in(&stand, thread, STUDENT, REQUEST).await;
+    assert!(text_of(&r).contains("Request accepted"), "{}", r.json);
+    bot.stop().await;
+}
+
+/// Measures what serenity 0.12.5 itself does with a 429 when its rate limiter is
+/// off (the stand-in path): it makes one request and returns the error at once,
+/// so the bot's own retry layer is what saves the call.
+#[tokio::test]
+async fn serenity_returns_a_429_at_once_with_its_limiter_off() {
+    let stand = StandIn::start().await;
+    let http = coffeechat::bot::build_http("test-token", Some(&stand.base_url())).unwrap();
+    stand.rate_limit("GET", "/users/@me", 1, 30.0);
+    let started = Instant::now();
+    let err = http.get_current_user().await.unwrap_err();
+    assert_eq!(coffeechat::bot::retry::status_of(&err), Some(429));
+    // Had serenity honoured retry_after, this would have taken 30 seconds.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "serenity waited out retry_after"
+    );
+    assert_eq!(stand.count_requests(|r| r.path == "/users/@me"), 1);
+
+    stand.rate_limit("GET", "/users/@me", 2, 0.5);
+    let me = coffeechat::bot::retry(|| http.get_current_user())
+        .await
+        .unwrap();
+    assert_eq!(me.id.get(), support::discord::BOT_ID);
+    let statuses: Vec<u16> = stand
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/users/@me")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [429, 429, 429, 200]);
+    // 401 is never retried (Discord bans IPs that repeat invalid requests).
+    let hook = serenity::all::ChannelId::new(TEXT_CHANNEL_ID)
+        .create_webhook(&http, serenity::all::CreateWebhook::new("Coach"))
+        .await
+        .unwrap();
+    let body = json!({"content": "hello"});
+    let err = coffeechat::bot::retry(|| {
+        http.execute_webhook(hook.id, None, "wrong-token", true, vec![], &body)
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(coffeechat::bot::retry::status_of(&err), Some(401));
+    assert_eq!(
+        stand.count_requests(|r| r.path.starts_with("/webhooks/")),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_in_the_environment_cannot_divert_the_bot_from_loopback() {
+    // A proxy that refuses every connection: if the bot used it, nothing would reach the stand-in.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let stand = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffeechat"))
+        .arg("bot")
+        .env("DISCORD_TOKEN", "test-token")
+        .env("COFFEECHAT_DISCORD_API", stand.base_url())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/bot.db", dir.path().display()),
+        )
+        .env("HTTP_PROXY", &proxy)
+        .env("HTTPS_PROXY", &proxy)
+        .env("ALL_PROXY", &proxy)
+        .env("http_proxy", &proxy)
+        .env("https_proxy", &proxy)
+        .env("all_proxy", &proxy)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let put = stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    assert_eq!(put.status, 200);
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    child.kill().await.unwrap();
+}
+
+/// The example in docs/TESTING.md, kept true: /tips shows every item of the
+/// guide's advice for the four stages of an informational interview (not the
+/// professional's persona items) with its id and sources, privately.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tips_list_the_request_advice() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.status, 204);
+    assert!(text_of(&cb).contains("ask.time"));
+    assert_eq!(cb.json["data"]["flags"], 64, "ephemeral");
+    let everything = stand
+        .wait_until(T, |s| {
+            let text: String = answers_to(s, id).iter().map(text_of).collect();
+            use coffeechat::advice::Stage;
+            coffeechat::advice::ITEMS
+                .iter()
+                .filter(|a| a.stage != Stage::Persona)
+                .all(|a| {
+                    text.contains(&format!("`{}`", a.id))
+                        && text.contains(&coffeechat::advice::sources_label(a))
+                })
+                .then_some(())
+        })
+        .await;
+    assert!(
+        everything.is_some(),
+        "some advice is missing: {:?}",
+        answers_to(&stand, id)
+    );
     assert_within_limits(&stand);
     bot.stop().await;
 }

@@ -38,37 +38,41 @@ pub async fn scenarios(
     scenario: Option<String>,
 ) -> Result<(), Error> {
     let engine = &ctx.data().engine;
-    let card = match scenario
-        .as_deref()
-        .and_then(|id| engine.scenarios().get(id))
-    {
-        Some(sc) => view::brief(sc),
-        None => {
-            let mut c = Card::new(
-                "Practice scenarios",
-                "Start one with `/practice start scenario:<id>`.",
-                view::COLOUR_INFO,
-            );
-            for sc in engine.scenarios().iter() {
-                let p = &sc.professional;
-                c = c.field(
-                    &format!("{} · `{}`", sc.title, sc.id),
-                    &format!(
-                        "{}, {} at {} ({}) · {} · {} min\n{}",
-                        p.name,
-                        p.role,
-                        p.organization,
-                        sc.field,
-                        sc.meeting.medium.as_str(),
-                        sc.meeting.minutes,
-                        sc.summary
-                    ),
-                );
-            }
-            c
-        }
+    let wanted = scenario.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(sc) = wanted.and_then(|id| engine.scenarios().get(id)) {
+        return send_cards(ctx, vec![view::brief(sc)], true).await;
+    }
+    let description = match wanted {
+        Some(id) => format!(
+            "There is no scenario called \"{}\". These are the ones you can practise; \
+             start one with `/practice start scenario:<id>`.",
+            super::render::escape_truncated(id, 100)
+        ),
+        None => "Start one with `/practice start scenario:<id>`.".to_string(),
     };
-    send_cards(ctx, vec![card], true).await
+    let fields = engine.scenarios().iter().map(|sc| {
+        let p = &sc.professional;
+        (
+            format!("{} · `{}`", sc.title, sc.id),
+            format!(
+                "{}, {} at {} ({}) · {} · {} min\n{}",
+                p.name,
+                p.role,
+                p.organization,
+                sc.field,
+                sc.meeting.medium.as_str(),
+                sc.meeting.minutes,
+                sc.summary
+            ),
+        )
+    });
+    let cards = view::paged(
+        "Practice scenarios",
+        &description,
+        view::COLOUR_INFO,
+        fields,
+    );
+    send_cards(ctx, cards, true).await
 }
 
 async fn topic_choices(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
@@ -156,14 +160,13 @@ pub async fn tips(
     };
     let mut cards = Vec::new();
     for st in stages {
-        let mut c = Card::new(st.label(), "", view::COLOUR_INFO);
-        for a in advice::for_stage(st) {
-            c = c.field(
-                &format!("{} · `{}`", a.title, a.id),
-                &format!("{} ({})", a.text, advice::sources_label(a)),
-            );
-        }
-        cards.push(c);
+        let fields = advice::for_stage(st).map(|a| {
+            (
+                format!("{} · `{}`", a.title, a.id),
+                format!("{} ({})", a.text, advice::sources_label(a)),
+            )
+        });
+        cards.extend(view::paged(st.label(), "", view::COLOUR_INFO, fields));
     }
     send_cards(ctx, cards, true).await
 }

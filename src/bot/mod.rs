@@ -7,11 +7,15 @@
 //!
 //! [`build_client`] is the one way a client is made: production talks to Discord
 //! with serenity's rate limiter on; tests pass the local stand-in's URL, which
-//! needs the rate limiter off, and then [`retry`] honours 429s itself.
+//! needs the rate limiter off, and then [`retry`](mod@retry) handles 429s itself.
 
 pub mod commands;
 pub mod practice;
+pub mod render;
+pub mod retry;
 pub mod view;
+
+pub use retry::retry;
 
 use crate::engine::Engine;
 use crate::store::Store;
@@ -19,9 +23,7 @@ use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{CreateAllowedMentions, GatewayIntents};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Shared state, built once at start-up and handed to every handler.
 pub struct Data {
@@ -102,32 +104,6 @@ pub async fn reply_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> 
     Ok(())
 }
 
-/// Whether an error is Discord's 429.
-fn is_rate_limited(e: &serenity::Error) -> bool {
-    matches!(e, serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 429)
-}
-
-/// Runs a Discord call, retrying a 429 a few times with growing waits. Used
-/// because the stand-in path runs without serenity's rate limiter; in production
-/// the limiter makes a 429 rare. 401 and 403 are never retried.
-pub async fn retry<T, F, Fut>(mut f: F) -> Result<T, serenity::Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, serenity::Error>>,
-{
-    let mut attempt = 0u32;
-    loop {
-        match f().await {
-            Err(e) if is_rate_limited(&e) && attempt < 4 => {
-                attempt += 1;
-                tracing::warn!(attempt, "rate limited by Discord; retrying");
-                tokio::time::sleep(Duration::from_millis(350 * u64::from(attempt))).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
@@ -136,7 +112,9 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 .content("Sorry, something went wrong on our side. Please try again in a moment.")
                 .ephemeral(true)
                 .allowed_mentions(no_mentions());
-            let _ = ctx.send(reply).await;
+            if let Err(e) = retry(|| ctx.send(reply.clone())).await {
+                tracing::warn!(error = %e, "could not tell the user about a failed command");
+            }
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
@@ -173,16 +151,15 @@ pub struct BotConfig {
     pub message_content: bool,
 }
 
-/// Builds the serenity client with the poise framework: the one way a client is made.
-pub async fn build_client(
-    token: &str,
-    config: BotConfig,
-    data: Data,
-) -> anyhow::Result<serenity::Client> {
+/// The HTTP client for Discord (`api_base: None`) or for a stand-in at `api_base`.
+///
+/// With a base URL, serenity's rate limiter is off (it would ignore the base
+/// URL) and the reqwest client ignores proxy environment variables, so no
+/// `HTTP_PROXY` on a CI machine can divert loopback traffic. Every message
+/// defaults to pinging nobody.
+pub fn build_http(token: &str, api_base: Option<&str>) -> anyhow::Result<serenity::Http> {
     let mut http = serenity::HttpBuilder::new(token);
-    if let Some(base) = &config.api_base {
-        // The stand-in is on loopback: no environment proxy may divert it, and
-        // serenity ignores the base URL while its rate limiter is on.
+    if let Some(base) = api_base {
         let client = reqwest::Client::builder()
             .no_proxy()
             .build()
@@ -192,7 +169,16 @@ pub async fn build_client(
             .ratelimiter_disabled(true)
             .client(client);
     }
-    let http = http.default_allowed_mentions(no_mentions()).build();
+    Ok(http.default_allowed_mentions(no_mentions()).build())
+}
+
+/// Builds the serenity client with the poise framework: the one way a client is made.
+pub async fn build_client(
+    token: &str,
+    config: BotConfig,
+    data: Data,
+) -> anyhow::Result<serenity::Client> {
+    let http = build_http(token, config.api_base.as_deref())?;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands(),

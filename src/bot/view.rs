@@ -3,7 +3,8 @@
 //!
 //! A [`Card`] is plain data, so the layout and every Discord limit can be unit
 //! tested without a connection; [`Card::embed`] turns it into serenity's builder.
-//! All user-written text that is echoed back goes through [`escape`].
+//! All user-written text that is echoed back goes through [`escape`]; the
+//! text helpers themselves live in [`super::render`].
 
 use crate::engine::{EndedBy, Event, RequestOutcome, Status};
 use crate::scenario::{Medium, Scenario, Stance};
@@ -27,26 +28,7 @@ pub const COLOUR_NEUTRAL: u32 = 0x5865F2;
 pub const COLOUR_ASSESSOR: u32 = 0xED4245;
 pub const COLOUR_INFO: u32 = 0xFEE75C;
 
-pub use crate::engine::request::clip as truncate;
-
-/// Escapes markdown and neutralises mentions in user-written text that is echoed.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '*' | '_' | '~' | '`' | '|' | '>' | '#' | '[' | ']' | '(' | ')' | '\\' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            // A zero-width space after @ stops @everyone/@here even where mentions are parsed.
-            '@' => out.push_str("@\u{200b}"),
-            '<' => out.push_str("<\u{200b}"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::render::{escape, truncate};
 
 /// A limit-checked embed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,6 +81,14 @@ impl Card {
         self
     }
 
+    /// Whether a field would fit whole (bar the cut to 1,024 every value gets).
+    pub fn has_room_for(&self, name: &str, value: &str) -> bool {
+        let name_len = name.chars().count().min(FIELD_NAME_MAX);
+        let want = value.chars().count().clamp(20, FIELD_VALUE_MAX);
+        let room = EMBED_MAX_LENGTH.saturating_sub(self.length() + FOOTER_RESERVE + name_len);
+        self.fields.len() < FIELDS_MAX && room >= want
+    }
+
     /// Sets the footer, cut to what the embed still has room for.
     pub fn footer(mut self, text: &str) -> Self {
         self.footer = None;
@@ -140,6 +130,24 @@ impl Card {
         }
         e
     }
+}
+
+/// Cards holding every one of `fields`: when a card is full (25 fields or
+/// 6,000 characters), the next starts as "title (continued)". Nothing is dropped.
+pub fn paged(
+    title: &str,
+    description: &str,
+    colour: u32,
+    fields: impl IntoIterator<Item = (String, String)>,
+) -> Vec<Card> {
+    let mut cards = vec![Card::new(title, description, colour)];
+    for (name, value) in fields {
+        let fits = cards.last().is_some_and(|c| c.has_room_for(&name, &value));
+        let card = if fits { cards.pop() } else { None };
+        let card = card.unwrap_or_else(|| Card::new(&format!("{title} (continued)"), "", colour));
+        cards.push(card.field(&name, &value));
+    }
+    cards
 }
 
 /// Packs cards into messages: at most 10 embeds and 6,000 characters each.
@@ -394,6 +402,37 @@ mod tests {
         assert!(!e.contains("@everyone"));
         assert!(!e.contains("<@"));
         assert!(e.contains("\\*\\*hi\\*\\*"));
+    }
+
+    #[test]
+    fn paged_cards_keep_every_field_within_the_limits() {
+        let fields: Vec<(String, String)> = (0..60)
+            .map(|i| {
+                (
+                    format!("Scenario {i}"),
+                    format!("id-{i} {}", "x".repeat(300)),
+                )
+            })
+            .collect();
+        let cards = paged("Scenarios", "All of them.", 0, fields);
+        assert!(cards.len() >= 3);
+        assert_eq!(cards[1].title, "Scenarios (continued)");
+        let names: Vec<&str> = cards
+            .iter()
+            .flat_map(|c| c.fields.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        assert_eq!(names.len(), 60, "no field dropped");
+        for c in &cards {
+            assert!(c.fields.len() <= FIELDS_MAX);
+            assert!(c.length() <= EMBED_MAX_LENGTH);
+            assert!(c
+                .fields
+                .iter()
+                .all(|(_, v)| v.chars().count() <= FIELD_VALUE_MAX));
+        }
+        for p in pack(cards) {
+            assert!(p.iter().map(Card::length).sum::<usize>() <= EMBED_MAX_LENGTH);
+        }
     }
 
     #[test]

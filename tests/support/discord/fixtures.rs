@@ -4,16 +4,37 @@
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 pub const BOT_ID: u64 = 100_000_000_000_000_001;
 pub const GUILD_ID: u64 = 200_000_000_000_000_001;
 pub const TEXT_CHANNEL_ID: u64 = 300_000_000_000_000_001;
 pub const OWNER_ID: u64 = 400_000_000_000_000_001;
-const TS: &str = "2026-11-22T10:00:00.000000+00:00";
+pub const TS: &str = "2026-11-22T10:00:00.000000+00:00";
+
+fn dms() -> &'static Mutex<HashMap<u64, u64>> {
+    static DMS: OnceLock<Mutex<HashMap<u64, u64>>> = OnceLock::new();
+    DMS.get_or_init(Default::default)
+}
 
 /// The id of the DM channel between the bot and a user (deterministic).
 pub fn dm_channel_id(user: u64) -> u64 {
-    500_000_000_000_000_000 + user % 1_000_000_000
+    let id = 500_000_000_000_000_000 + user % 1_000_000_000;
+    dms()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id, user);
+    id
+}
+
+/// The user at the other end of a DM channel made by [`dm_channel_id`].
+pub fn dm_user(channel: u64) -> Option<u64> {
+    dms()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&channel)
+        .copied()
 }
 
 pub fn user(id: u64, name: &str) -> Value {
@@ -182,10 +203,10 @@ pub fn modal_interaction(
 
 /// A message; `guild` adds the guild id and member (false for DMs and bot echoes).
 pub fn message(id: u64, channel: u64, author: u64, content: &str, guild: bool) -> Value {
-    let author_v = if author == BOT_ID {
-        bot_user()
+    let (author_v, name) = if author == BOT_ID {
+        (bot_user(), "coffeechat")
     } else {
-        user(author, "student")
+        (user(author, "student"), "student")
     };
     let mut v = json!({
         "id": id.to_string(), "channel_id": channel.to_string(), "author": author_v, "content": content,
@@ -195,7 +216,7 @@ pub fn message(id: u64, channel: u64, author: u64, content: &str, guild: bool) -
     });
     if guild && channel != dm_channel_id(author) {
         v["guild_id"] = json!(GUILD_ID.to_string());
-        let mut m = member(author, "student");
+        let mut m = member(author, name);
         if let Some(o) = m.as_object_mut() {
             o.remove("user");
         }
@@ -204,17 +225,36 @@ pub fn message(id: u64, channel: u64, author: u64, content: &str, guild: bool) -
     v
 }
 
-/// The message Discord would return for a create/edit body.
-pub fn message_from_body(id: u64, channel: u64, body: &Value) -> Value {
+/// The message Discord would return for a body the bot posted.
+pub fn bot_message(id: u64, channel: u64, body: &Value, guild: bool) -> Value {
     let mut m = message(
         id,
         channel,
         BOT_ID,
         body["content"].as_str().unwrap_or(""),
-        false,
+        guild,
     );
-    if let Some(e) = body.get("embeds") {
-        m["embeds"] = e.clone();
+    for k in ["embeds", "components", "attachments"] {
+        if let Some(v) = body.get(k).filter(|v| v.is_array()) {
+            m[k] = v.clone();
+        }
+    }
+    if let Some(f) = body["flags"].as_u64() {
+        m["flags"] = json!(f);
     }
     m
+}
+
+/// The message Discord would return for a create/edit body, outside a guild.
+pub fn message_from_body(id: u64, channel: u64, body: &Value) -> Value {
+    bot_message(id, channel, body, false)
+}
+
+/// A channel webhook made by the bot, token included.
+pub fn webhook(id: u64, channel: u64, name: &str, token: &str) -> Value {
+    json!({
+        "id": id.to_string(), "type": 1, "guild_id": GUILD_ID.to_string(),
+        "channel_id": channel.to_string(), "name": name, "avatar": null, "token": token,
+        "application_id": BOT_ID.to_string(), "user": bot_user()
+    })
 }

@@ -1,28 +1,41 @@
 //! A local stand-in for Discord's REST API and gateway, for end-to-end tests of
-//! the real serenity client. It listens on `127.0.0.1:0` (one per test), records
-//! every request and gateway payload, and lets a test inject events, force
-//! reconnects, drop the socket, stop heartbeat ACKs and answer a route with 429.
+//! a real serenity client. One runs per test on `127.0.0.1:0`.
 //!
-//! It knows nothing of coffeechat: any bot built on serenity can be driven by it.
+//! - REST under `/api/v10` ([`rest`]): the routes a bot commonly uses, with
+//!   Discord's answers and errors (unknown interaction after 3 s, interaction
+//!   acknowledged twice, unknown channel or message, invalid webhook token,
+//!   a JSON 404 for any route it does not know, logged so a missing route shows).
+//! - A gateway WebSocket at `/gateway` ([`gateway`]): HELLO, IDENTIFY -> READY ->
+//!   GUILD_CREATE, heartbeat ACKs, RESUME with replay of missed events, op 7,
+//!   op 9, an abrupt drop or a clean close with a code.
+//! - Recording of every request and every gateway payload with async waiters,
+//!   and controls to inject events, rate limit routes and break the connection.
+//! - Every dispatch it sends is checked against serenity's own models first
+//!   ([`check`]): serenity drops an unreadable event silently, so a fixture bug
+//!   would otherwise look like a bot bug.
+//!
+//! It knows nothing of any particular bot: any serenity bot can be driven by it.
 #![allow(dead_code)]
 
+pub mod check;
 pub mod fixtures;
+mod gateway;
+mod rest;
 
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::extract::ws::Message as WsMessage;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Notify};
 
-pub use fixtures::{BOT_ID, TEXT_CHANNEL_ID};
+#[allow(unused_imports)]
+pub use fixtures::{BOT_ID, GUILD_ID, TEXT_CHANNEL_ID};
 
-/// One REST request the bot made.
+/// One REST request the bot made, and the status the stand-in answered with.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: String,
@@ -34,6 +47,25 @@ pub struct Request {
     /// Raw body bytes (attachments live here for multipart requests).
     pub body: Vec<u8>,
     pub at: Instant,
+    /// The HTTP status of the stand-in's answer (429 for a forced rate limit).
+    pub status: u16,
+}
+
+impl Request {
+    /// The message part of the body: `data` for an interaction callback, else the body.
+    pub fn message_body(&self) -> &Value {
+        match self.json.get("data") {
+            Some(d) if self.path.ends_with("/callback") => d,
+            _ => &self.json,
+        }
+    }
+
+    /// The value of a query parameter.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        url::form_urlencoded::parse(self.query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
 }
 
 /// One gateway payload, in either direction.
@@ -44,61 +76,186 @@ pub struct Frame {
     pub at: Instant,
 }
 
+/// A forced 429.
+#[derive(Debug, Clone)]
 struct RateLimit {
-    method: String,
-    path_prefix: String,
+    /// `None`: Discord's global limit, whatever the route.
+    route: Option<(String, String)>,
     remaining: u32,
     retry_after: f64,
 }
 
-#[derive(Default)]
-struct Gateway {
-    seq: u64,
-    /// Every dispatch sent (or queued while disconnected), for RESUME replay.
-    log: Vec<(u64, Value)>,
-    conn: Option<mpsc::UnboundedSender<WsMessage>>,
-    conn_id: u64,
-    session_id: String,
+/// The live gateway connection.
+pub(crate) struct Conn {
+    pub(crate) id: u64,
+    pub(crate) tx: mpsc::UnboundedSender<WsMessage>,
+    pub(crate) kill: Arc<Notify>,
 }
 
-struct Inner {
-    addr: std::net::SocketAddr,
+#[derive(Default)]
+pub(crate) struct Gateway {
+    pub(crate) session_id: Option<String>,
+    pub(crate) seq: u64,
+    /// Every dispatch of the current session (sent, or queued while disconnected), for RESUME.
+    pub(crate) log: Vec<(u64, Value)>,
+    pub(crate) conn: Option<Conn>,
+    pub(crate) conn_ids: u64,
+}
+
+/// An interaction the stand-in injected.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) token: String,
+    pub(crate) channel: u64,
+    /// The message a component sits on (the `@original` of a component interaction).
+    pub(crate) message: Option<u64>,
+    pub(crate) created: Instant,
+    pub(crate) acked: bool,
+}
+
+/// What the stand-in's Discord holds: channels, messages, interactions, webhooks.
+#[derive(Default)]
+pub(crate) struct World {
+    pub(crate) channels: HashMap<u64, Value>,
+    pub(crate) messages: HashMap<u64, Value>,
+    pub(crate) interactions: HashMap<u64, Pending>,
+    /// Interaction token -> the id of its `@original` message.
+    pub(crate) originals: HashMap<String, u64>,
+    pub(crate) webhooks: HashMap<u64, Value>,
+    pub(crate) thread_members: HashMap<u64, HashSet<u64>>,
+    /// Bulk-overwritten application commands: key `global` or a guild id.
+    pub(crate) commands: HashMap<String, Value>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) addr: std::net::SocketAddr,
     requests: Mutex<Vec<Request>>,
     frames: Mutex<Vec<Frame>>,
     changed: Notify,
-    gateway: Mutex<Gateway>,
-    acks: AtomicBool,
-    heartbeat_ms: AtomicU64,
+    pub(crate) gateway: Mutex<Gateway>,
+    pub(crate) world: Mutex<World>,
+    pub(crate) acks: AtomicBool,
+    pub(crate) heartbeat_ms: AtomicU64,
     ids: AtomicU64,
     limits: Mutex<Vec<RateLimit>>,
-    identifies: AtomicU64,
-    resumes: AtomicU64,
-    reject_token: AtomicBool,
+    pub(crate) identifies: AtomicU64,
+    pub(crate) resumes: AtomicU64,
+    pub(crate) reject_token: AtomicBool,
+    pub(crate) echo: AtomicBool,
+    pub(crate) interaction_window_ms: AtomicU64,
+    /// Dispatches serenity could not read (see [`check`]).
+    pub(crate) unreadable: Mutex<Vec<String>>,
 }
 
-/// The running stand-in. Dropping it stops the server.
+/// Locks a mutex, ignoring poisoning (a panicking test must not hide the first panic).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Inner {
+    pub(crate) fn ws_url(&self) -> String {
+        format!("ws://{}/gateway", self.addr)
+    }
+
+    pub(crate) fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, Ordering::SeqCst)
+    }
+
+    pub(crate) fn record_frame(&self, from_bot: bool, payload: Value) {
+        lock(&self.frames).push(Frame {
+            from_bot,
+            payload,
+            at: Instant::now(),
+        });
+        self.changed.notify_waiters();
+    }
+
+    pub(crate) fn record_request(&self, req: Request) {
+        lock(&self.requests).push(req);
+        self.changed.notify_waiters();
+    }
+
+    /// Takes one forced 429 for this request, if any applies.
+    pub(crate) fn take_rate_limit(&self, method: &str, path: &str) -> Option<(f64, bool)> {
+        let mut limits = lock(&self.limits);
+        let l = limits.iter_mut().find(|l| {
+            l.remaining > 0
+                && l.route
+                    .as_ref()
+                    .is_none_or(|(m, p)| m == method && path.starts_with(p.as_str()))
+        })?;
+        l.remaining -= 1;
+        Some((l.retry_after, l.route.is_none()))
+    }
+
+    /// Sends a dispatch on the live connection, or logs it for RESUME replay.
+    /// Returns its sequence number.
+    pub(crate) fn dispatch(&self, event: &str, data: Value, deliver: bool) -> u64 {
+        if let Err(e) = check::dispatch(event, &data) {
+            tracing::error!(event, error = %e, "discord stand-in: serenity cannot read this dispatch");
+            eprintln!("discord stand-in: serenity cannot read this {event}: {e}");
+            lock(&self.unreadable).push(format!("{event}: {e}"));
+        }
+        let mut gw = lock(&self.gateway);
+        gw.seq += 1;
+        let seq = gw.seq;
+        let payload = json!({"op": 0, "t": event, "s": seq, "d": data});
+        gw.log.push((seq, payload.clone()));
+        let sent = match (&gw.conn, deliver) {
+            (Some(conn), true) => conn.tx.send(WsMessage::Text(payload.to_string())).is_ok(),
+            _ => false,
+        };
+        drop(gw);
+        if sent {
+            self.record_frame(false, payload);
+        }
+        seq
+    }
+
+    /// The channel a message is posted in, with whether it is a guild channel.
+    pub(crate) fn channel_guild(&self, channel: u64) -> Option<bool> {
+        lock(&self.world)
+            .channels
+            .get(&channel)
+            .map(|c| c.get("guild_id").is_some())
+    }
+}
+
+/// The running stand-in. Dropping the last clone stops the server.
 #[derive(Clone)]
 pub struct StandIn {
     inner: Arc<Inner>,
-    _server: Arc<tokio::task::JoinHandle<()>>,
+    _server: Arc<ServerGuard>,
+}
+
+struct ServerGuard(tokio::task::JoinHandle<()>);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl StandIn {
-    /// Starts a stand-in on a free loopback port.
+    /// Starts a stand-in on a free loopback port, with one guild ([`GUILD_ID`])
+    /// holding one text channel ([`TEXT_CHANNEL_ID`]) and the bot.
     pub async fn start() -> StandIn {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
+        let mut world = World::default();
+        world.channels.insert(
+            TEXT_CHANNEL_ID,
+            fixtures::text_channel(TEXT_CHANNEL_ID, "career-practice"),
+        );
         let inner = Arc::new(Inner {
             addr,
             requests: Mutex::new(Vec::new()),
             frames: Mutex::new(Vec::new()),
             changed: Notify::new(),
-            gateway: Mutex::new(Gateway {
-                session_id: "standin-session-1".into(),
-                ..Gateway::default()
-            }),
+            gateway: Mutex::new(Gateway::default()),
+            world: Mutex::new(world),
             acks: AtomicBool::new(true),
             heartbeat_ms: AtomicU64::new(5_000),
             ids: AtomicU64::new(900_000_000_000_000_000),
@@ -106,17 +263,20 @@ impl StandIn {
             identifies: AtomicU64::new(0),
             resumes: AtomicU64::new(0),
             reject_token: AtomicBool::new(false),
+            echo: AtomicBool::new(true),
+            interaction_window_ms: AtomicU64::new(3_000),
+            unreadable: Mutex::new(Vec::new()),
         });
         let app = Router::new()
-            .route("/gateway", get(ws_handler))
-            .fallback(rest_handler)
+            .route("/gateway", get(gateway::upgrade))
+            .fallback(rest::handle)
             .with_state(inner.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         StandIn {
             inner,
-            _server: Arc::new(server),
+            _server: Arc::new(ServerGuard(server)),
         }
     }
 
@@ -125,21 +285,32 @@ impl StandIn {
         format!("http://{}", self.inner.addr)
     }
 
+    /// The gateway URL (`GET /gateway` answers with it).
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/gateway", self.inner.addr)
+        self.inner.ws_url()
     }
 
     /// A fresh snowflake id.
     pub fn next_id(&self) -> u64 {
-        self.inner.ids.fetch_add(1, Ordering::SeqCst)
+        self.inner.next_id()
     }
 
+    // ---- recording and waiting ------------------------------------------------
+
     pub fn requests(&self) -> Vec<Request> {
-        self.inner.requests.lock().expect("lock").clone()
+        lock(&self.inner.requests).clone()
     }
 
     pub fn frames(&self) -> Vec<Frame> {
-        self.inner.frames.lock().expect("lock").clone()
+        lock(&self.inner.frames).clone()
+    }
+
+    /// How many recorded requests match.
+    pub fn count_requests(&self, pred: impl Fn(&Request) -> bool) -> usize {
+        lock(&self.inner.requests)
+            .iter()
+            .filter(|r| pred(r))
+            .count()
     }
 
     pub fn identifies(&self) -> u64 {
@@ -150,22 +321,44 @@ impl StandIn {
         self.inner.resumes.load(Ordering::SeqCst)
     }
 
+    /// Dispatches the stand-in sent that serenity could not read (should stay empty).
+    pub fn unreadable_dispatches(&self) -> Vec<String> {
+        lock(&self.inner.unreadable).clone()
+    }
+
+    /// Waits until `pred` holds for the recorded state, re-checking on every
+    /// request, frame or connection change.
+    pub async fn wait_until<T>(
+        &self,
+        timeout: Duration,
+        mut probe: impl FnMut(&StandIn) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.changed.notified();
+            if let Some(v) = probe(self) {
+                return Some(v);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return probe(self);
+            }
+        }
+    }
+
     /// Waits for a request matching `pred` (already made or still to come).
+    /// Panics with the requests seen so far if none comes in time.
     pub async fn wait_for_request(
         &self,
         timeout: Duration,
         pred: impl Fn(&Request) -> bool,
     ) -> Request {
-        self.try_wait_for_request(timeout, pred)
-            .await
-            .unwrap_or_else(|| {
-                let seen: Vec<String> = self
-                    .requests()
-                    .iter()
-                    .map(|r| format!("{} {}", r.method, r.path))
-                    .collect();
-                panic!("no matching request within {timeout:?}; requests so far: {seen:#?}")
-            })
+        match self.try_wait_for_request(timeout, pred).await {
+            Some(r) => r,
+            None => panic!(
+                "no matching request within {timeout:?}; requests so far:\n{}",
+                self.describe_requests()
+            ),
+        }
     }
 
     pub async fn try_wait_for_request(
@@ -173,96 +366,166 @@ impl StandIn {
         timeout: Duration,
         pred: impl Fn(&Request) -> bool,
     ) -> Option<Request> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let notified = self.inner.changed.notified();
-            if let Some(r) = self.requests().into_iter().find(|r| pred(r)) {
-                return Some(r);
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return None;
-            }
+        self.wait_until(timeout, |s| {
+            lock(&s.inner.requests).iter().find(|r| pred(r)).cloned()
+        })
+        .await
+    }
+
+    /// Waits until `n` requests match, and returns them in order.
+    pub async fn wait_for_requests(
+        &self,
+        timeout: Duration,
+        n: usize,
+        pred: impl Fn(&Request) -> bool,
+    ) -> Vec<Request> {
+        let got = self
+            .wait_until(timeout, |s| {
+                let m: Vec<Request> = lock(&s.inner.requests)
+                    .iter()
+                    .filter(|r| pred(r))
+                    .cloned()
+                    .collect();
+                (m.len() >= n).then_some(m)
+            })
+            .await;
+        match got {
+            Some(m) => m,
+            None => panic!(
+                "fewer than {n} matching requests within {timeout:?}; requests so far:\n{}",
+                self.describe_requests()
+            ),
         }
     }
 
     /// Waits for a gateway frame matching `pred`.
     pub async fn wait_for_frame(&self, timeout: Duration, pred: impl Fn(&Frame) -> bool) -> Frame {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let notified = self.inner.changed.notified();
-            if let Some(f) = self.frames().into_iter().find(|f| pred(f)) {
-                return f;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                panic!("no matching gateway frame within {timeout:?}");
-            }
-        }
+        let got = self
+            .wait_until(timeout, |s| {
+                lock(&s.inner.frames).iter().find(|f| pred(f)).cloned()
+            })
+            .await;
+        got.unwrap_or_else(|| panic!("no matching gateway frame within {timeout:?}"))
     }
 
-    /// Waits until the bot has identified and received READY and GUILD_CREATE.
+    /// Waits until the bot has identified and been sent READY and GUILD_CREATE.
     pub async fn wait_ready(&self, timeout: Duration) {
         self.wait_for_frame(timeout, |f| !f.from_bot && f.payload["t"] == "GUILD_CREATE")
             .await;
     }
 
-    /// Sends a dispatch event (op 0) now, or queues it for RESUME replay while disconnected.
+    /// Waits until the stand-in has accepted `n` RESUMEs in all.
+    pub async fn wait_resumed(&self, timeout: Duration, n: u64) {
+        let ok = self
+            .wait_until(timeout, |s| (s.resumes() >= n).then_some(()))
+            .await;
+        assert!(ok.is_some(), "the bot did not resume within {timeout:?}");
+    }
+
+    fn describe_requests(&self) -> String {
+        self.requests()
+            .iter()
+            .map(|r| format!("  {} {} -> {}", r.method, r.path, r.status))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    // ---- the world ----------------------------------------------------------
+
+    /// A channel as the stand-in holds it.
+    pub fn channel(&self, id: u64) -> Option<Value> {
+        lock(&self.inner.world).channels.get(&id).cloned()
+    }
+
+    /// A message as the stand-in holds it (posted by the bot or injected).
+    pub fn stored_message(&self, id: u64) -> Option<Value> {
+        lock(&self.inner.world).messages.get(&id).cloned()
+    }
+
+    /// The members added to a thread with `PUT /channels/{thread}/thread-members/{user}`.
+    pub fn thread_members(&self, thread: u64) -> Vec<u64> {
+        let mut m: Vec<u64> = lock(&self.inner.world)
+            .thread_members
+            .get(&thread)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        m.sort_unstable();
+        m
+    }
+
+    /// Adds a guild text channel (in the next GUILD_CREATE, and at once with CHANNEL_CREATE).
+    pub fn add_text_channel(&self, id: u64, name: &str) {
+        let ch = fixtures::text_channel(id, name);
+        lock(&self.inner.world).channels.insert(id, ch.clone());
+        self.inner.dispatch("CHANNEL_CREATE", ch, true);
+    }
+
+    // ---- gateway controls ---------------------------------------------------
+
+    /// Sends a dispatch event (op 0) now, or queues it for RESUME replay while the
+    /// bot is disconnected. Panics if serenity could not read the payload.
     pub fn dispatch(&self, event: &str, data: Value) -> u64 {
-        let mut gw = self.inner.gateway.lock().expect("lock");
-        gw.seq += 1;
-        let seq = gw.seq;
-        let payload = json!({"op": 0, "t": event, "s": seq, "d": data});
-        gw.log.push((seq, payload.clone()));
-        if let Some(conn) = &gw.conn {
-            let _ = conn.send(WsMessage::Text(payload.to_string()));
-            drop(gw);
-            self.inner.record_frame(false, payload);
+        if let Err(e) = check::dispatch(event, &data) {
+            panic!("the stand-in was asked to send a {event} serenity cannot read: {e}");
         }
-        seq
+        self.inner.dispatch(event, data, true)
     }
 
     /// Logs a dispatch as sent while the bot's socket was dying: the bot never
     /// receives it now, only through RESUME replay.
     pub fn dispatch_missed(&self, event: &str, data: Value) -> u64 {
-        let mut gw = self.inner.gateway.lock().expect("lock");
-        gw.seq += 1;
-        let seq = gw.seq;
-        gw.log
-            .push((seq, json!({"op": 0, "t": event, "s": seq, "d": data})));
-        seq
+        if let Err(e) = check::dispatch(event, &data) {
+            panic!("the stand-in was asked to send a {event} serenity cannot read: {e}");
+        }
+        self.inner.dispatch(event, data, false)
     }
 
-    /// A user message the bot misses (see [`Self::dispatch_missed`]).
-    pub fn message_missed(&self, user: u64, channel: u64, content: &str) -> u64 {
-        let id = self.next_id();
-        self.dispatch_missed(
-            "MESSAGE_CREATE",
-            fixtures::message(id, channel, user, content, true),
-        );
-        id
-    }
-
-    /// Asks the bot to reconnect (op 7).
+    /// Asks the bot to reconnect (op 7); it should close and RESUME.
     pub fn reconnect(&self) {
-        let gw = self.inner.gateway.lock().expect("lock");
+        let gw = lock(&self.inner.gateway);
         if let Some(conn) = &gw.conn {
-            let _ = conn.send(WsMessage::Text(json!({"op": 7, "d": null}).to_string()));
+            let p = json!({"op": 7, "d": null});
+            let _ = conn.tx.send(WsMessage::Text(p.to_string()));
+            drop(gw);
+            self.inner.record_frame(false, p);
         }
     }
 
-    /// Closes the socket abruptly (no close frame is sent by the bot's side first).
+    /// Tells the bot its session is invalid (op 9); `resumable` is the `d` flag.
+    pub fn invalidate_session(&self, resumable: bool) {
+        let gw = lock(&self.inner.gateway);
+        if let Some(conn) = &gw.conn {
+            let p = json!({"op": 9, "d": resumable});
+            let _ = conn.tx.send(WsMessage::Text(p.to_string()));
+            drop(gw);
+            self.inner.record_frame(false, p);
+        }
+    }
+
+    /// Drops the connection abruptly: the TCP stream closes with no close frame,
+    /// as when a network path dies. The session stays resumable.
     pub fn drop_socket(&self) {
-        let mut gw = self.inner.gateway.lock().expect("lock");
-        if let Some(conn) = gw.conn.take() {
-            let _ = conn.send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
-                code: 4000,
-                reason: "stand-in dropped the connection".into(),
-            })));
+        if let Some(conn) = lock(&self.inner.gateway).conn.take() {
+            conn.kill.notify_one();
         }
     }
 
-    /// Whether the bot is connected right now.
+    /// Closes the connection cleanly with a close code (4000 is resumable,
+    /// 4004 means a bad token, 4014 disallowed intents).
+    pub fn close_socket(&self, code: u16, reason: &str) {
+        if let Some(conn) = lock(&self.inner.gateway).conn.take() {
+            let _ = conn
+                .tx
+                .send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
+                    code,
+                    reason: reason.to_string().into(),
+                })));
+        }
+    }
+
+    /// Whether the bot is connected (identified or resumed) right now.
     pub fn connected(&self) -> bool {
-        self.inner.gateway.lock().expect("lock").conn.is_some()
+        lock(&self.inner.gateway).conn.is_some()
     }
 
     /// Stops (or resumes) answering heartbeats with ACKs.
@@ -280,48 +543,112 @@ impl StandIn {
         self.inner.reject_token.store(on, Ordering::SeqCst);
     }
 
-    /// Answers the next `times` requests whose method and path match with 429.
+    /// Whether messages the bot posts come back to it as MESSAGE_CREATE, as on
+    /// Discord (on by default: a bot must ignore its own messages).
+    pub fn set_echo(&self, on: bool) {
+        self.inner.echo.store(on, Ordering::SeqCst);
+    }
+
+    /// How long an interaction accepts its first callback (Discord: 3 s). A later
+    /// callback gets `404 Unknown interaction`, as on Discord.
+    pub fn set_interaction_window(&self, window: Duration) {
+        self.inner
+            .interaction_window_ms
+            .store(window.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    // ---- REST controls ------------------------------------------------------
+
+    /// Answers the next `times` requests whose method matches and whose path
+    /// starts with `path_prefix` with a per-route 429 (`retry_after` in seconds).
     pub fn rate_limit(&self, method: &str, path_prefix: &str, times: u32, retry_after: f64) {
-        self.inner.limits.lock().expect("lock").push(RateLimit {
-            method: method.to_string(),
-            path_prefix: path_prefix.to_string(),
+        lock(&self.inner.limits).push(RateLimit {
+            route: Some((method.to_string(), path_prefix.to_string())),
             remaining: times,
             retry_after,
         });
     }
 
-    /// Injects a slash command and returns the interaction id.
+    /// Answers the next `times` requests, whatever the route, with a global 429.
+    pub fn rate_limit_global(&self, times: u32, retry_after: f64) {
+        lock(&self.inner.limits).push(RateLimit {
+            route: None,
+            remaining: times,
+            retry_after,
+        });
+    }
+
+    // ---- injections ---------------------------------------------------------
+
+    fn inject_interaction(&self, id: u64, channel: u64, message: Option<u64>, payload: Value) {
+        {
+            let mut w = lock(&self.inner.world);
+            register_dm(&mut w, channel);
+            w.interactions.insert(
+                id,
+                Pending {
+                    token: payload["token"].as_str().unwrap_or_default().to_string(),
+                    channel,
+                    message,
+                    created: Instant::now(),
+                    acked: false,
+                },
+            );
+            if let Some(m) = message {
+                w.messages.insert(m, payload["message"].clone());
+            }
+        }
+        self.dispatch("INTERACTION_CREATE", payload);
+    }
+
+    /// Injects a slash command (`options` is Discord's options array, subcommands
+    /// included) and returns the interaction id.
     pub fn slash(&self, user: u64, channel: u64, name: &str, options: Value) -> u64 {
         let id = self.next_id();
-        self.dispatch(
-            "INTERACTION_CREATE",
-            fixtures::command_interaction(id, user, channel, name, options),
-        );
+        let p = fixtures::command_interaction(id, user, channel, name, options);
+        self.inject_interaction(id, channel, None, p);
         id
     }
 
-    /// Injects an autocomplete interaction.
+    /// A slash command the bot misses as its socket dies: it arrives only by RESUME replay.
+    pub fn slash_missed(&self, user: u64, channel: u64, name: &str, options: Value) -> u64 {
+        let id = self.next_id();
+        let p = fixtures::command_interaction(id, user, channel, name, options);
+        {
+            let mut w = lock(&self.inner.world);
+            w.interactions.insert(
+                id,
+                Pending {
+                    token: p["token"].as_str().unwrap_or_default().to_string(),
+                    channel,
+                    message: None,
+                    created: Instant::now(),
+                    acked: false,
+                },
+            );
+        }
+        self.dispatch_missed("INTERACTION_CREATE", p);
+        id
+    }
+
+    /// Injects an autocomplete interaction; the focused option has `"focused": true`.
     pub fn autocomplete(&self, user: u64, channel: u64, name: &str, options: Value) -> u64 {
         let id = self.next_id();
-        self.dispatch(
-            "INTERACTION_CREATE",
-            fixtures::autocomplete_interaction(id, user, channel, name, options),
-        );
+        let p = fixtures::autocomplete_interaction(id, user, channel, name, options);
+        self.inject_interaction(id, channel, None, p);
         id
     }
 
-    /// Injects a button press.
+    /// Injects a button press on a fresh bot message.
     pub fn button(&self, user: u64, channel: u64, custom_id: &str) -> u64 {
         let id = self.next_id();
         let message = self.next_id();
-        self.dispatch(
-            "INTERACTION_CREATE",
-            fixtures::component_interaction(id, user, channel, message, custom_id),
-        );
+        let p = fixtures::component_interaction(id, user, channel, message, custom_id);
+        self.inject_interaction(id, channel, Some(message), p);
         id
     }
 
-    /// Injects a modal submission.
+    /// Injects a modal submission with `(custom_id, value)` text inputs.
     pub fn modal_submit(
         &self,
         user: u64,
@@ -330,294 +657,71 @@ impl StandIn {
         fields: &[(&str, &str)],
     ) -> u64 {
         let id = self.next_id();
-        self.dispatch(
-            "INTERACTION_CREATE",
-            fixtures::modal_interaction(id, user, channel, custom_id, fields),
-        );
+        let p = fixtures::modal_interaction(id, user, channel, custom_id, fields);
+        self.inject_interaction(id, channel, None, p);
         id
     }
 
-    /// Injects a message from a user.
+    /// Injects a message from a user and returns its id.
     pub fn message(&self, user: u64, channel: u64, content: &str) -> u64 {
         let id = self.next_id();
-        self.dispatch(
-            "MESSAGE_CREATE",
-            fixtures::message(id, channel, user, content, true),
-        );
+        let m = self.user_message(id, user, channel, content);
+        self.dispatch("MESSAGE_CREATE", m);
         id
     }
-}
 
-impl Inner {
-    fn record_frame(&self, from_bot: bool, payload: Value) {
-        self.frames.lock().expect("lock").push(Frame {
-            from_bot,
-            payload,
-            at: Instant::now(),
-        });
-        self.changed.notify_waiters();
+    /// A user message the bot misses (see [`Self::dispatch_missed`]).
+    pub fn message_missed(&self, user: u64, channel: u64, content: &str) -> u64 {
+        let id = self.next_id();
+        let m = self.user_message(id, user, channel, content);
+        self.dispatch_missed("MESSAGE_CREATE", m);
+        id
     }
 
-    fn next_id(&self) -> u64 {
-        self.ids.fetch_add(1, Ordering::SeqCst)
+    fn user_message(&self, id: u64, user: u64, channel: u64, content: &str) -> Value {
+        let mut w = lock(&self.inner.world);
+        register_dm(&mut w, channel);
+        let guild = w
+            .channels
+            .get(&channel)
+            .is_none_or(|c| c.get("guild_id").is_some());
+        let m = fixtures::message(id, channel, user, content, guild);
+        w.messages.insert(id, m.clone());
+        m
     }
-}
 
-async fn ws_handler(ws: WebSocketUpgrade, State(inner): State<Arc<Inner>>) -> Response {
-    ws.on_upgrade(move |socket| gateway_session(socket, inner))
-}
+    /// Injects THREAD_CREATE for a thread made by someone else, and returns its id.
+    pub fn thread_create(&self, parent: u64, name: &str, kind: u64, owner: u64) -> u64 {
+        let id = self.next_id();
+        let mut t = fixtures::thread(id, parent, name, kind);
+        t["owner_id"] = json!(owner.to_string());
+        t["newly_created"] = json!(true);
+        lock(&self.inner.world).channels.insert(id, t.clone());
+        self.dispatch("THREAD_CREATE", t);
+        id
+    }
 
-async fn gateway_session(socket: WebSocket, inner: Arc<Inner>) {
-    use futures::{SinkExt, StreamExt};
-    let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<WsMessage>();
-    let my_id = {
-        let mut gw = inner.gateway.lock().expect("lock");
-        gw.conn_id += 1;
-        gw.conn_id
-    };
-    let writer = tokio::spawn(async move {
-        while let Some(m) = rx.recv().await {
-            let close = matches!(m, WsMessage::Close(_));
-            if sink.send(m).await.is_err() || close {
-                break;
-            }
-        }
-        let _ = sink.close().await;
-    });
-    let hello =
-        json!({"op": 10, "d": {"heartbeat_interval": inner.heartbeat_ms.load(Ordering::SeqCst)}});
-    let _ = tx.send(WsMessage::Text(hello.to_string()));
-    inner.record_frame(false, hello);
-    while let Some(Ok(msg)) = stream.next().await {
-        let text = match msg {
-            WsMessage::Text(t) => t,
-            WsMessage::Close(_) => break,
-            _ => continue,
+    /// Injects THREAD_UPDATE after changing a known thread with `change`
+    /// (e.g. `|t| t["thread_metadata"]["archived"] = json!(true)`).
+    pub fn thread_update(&self, thread: u64, change: impl FnOnce(&mut Value)) {
+        let t = {
+            let mut w = lock(&self.inner.world);
+            let t = w
+                .channels
+                .get_mut(&thread)
+                .unwrap_or_else(|| panic!("no thread {thread} in the stand-in"));
+            change(t);
+            t.clone()
         };
-        let Ok(v) = serde_json::from_str::<Value>(&text) else {
-            continue;
-        };
-        inner.record_frame(true, v.clone());
-        match v["op"].as_u64() {
-            Some(1) if inner.acks.load(Ordering::SeqCst) => {
-                let _ = tx.send(WsMessage::Text(json!({"op": 11}).to_string()));
-            }
-            Some(2) if inner.reject_token.load(Ordering::SeqCst) => {
-                let _ = tx.send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
-                    code: 4004,
-                    reason: "Authentication failed.".into(),
-                })));
-            }
-            Some(2) => {
-                inner.identifies.fetch_add(1, Ordering::SeqCst);
-                let ws_url = format!("ws://{}/gateway", inner.addr);
-                let mut gw = inner.gateway.lock().expect("lock");
-                gw.conn = Some(tx.clone());
-                gw.session_id = format!("standin-session-{}", my_id);
-                let ready = fixtures::ready(&gw.session_id, &ws_url);
-                for (t, d) in [("READY", ready), ("GUILD_CREATE", fixtures::guild())] {
-                    gw.seq += 1;
-                    let seq = gw.seq;
-                    let p = json!({"op": 0, "t": t, "s": seq, "d": d});
-                    gw.log.push((seq, p.clone()));
-                    let _ = tx.send(WsMessage::Text(p.to_string()));
-                    inner.frames.lock().expect("lock").push(Frame {
-                        from_bot: false,
-                        payload: p,
-                        at: Instant::now(),
-                    });
-                }
-                drop(gw);
-                inner.changed.notify_waiters();
-            }
-            Some(6) => {
-                inner.resumes.fetch_add(1, Ordering::SeqCst);
-                let from = v["d"]["seq"].as_u64().unwrap_or(0);
-                let mut gw = inner.gateway.lock().expect("lock");
-                gw.conn = Some(tx.clone());
-                let missed: Vec<Value> = gw
-                    .log
-                    .iter()
-                    .filter(|(s, _)| *s > from)
-                    .map(|(_, p)| p.clone())
-                    .collect();
-                for p in &missed {
-                    let _ = tx.send(WsMessage::Text(p.to_string()));
-                }
-                gw.seq += 1;
-                let resumed = json!({"op": 0, "t": "RESUMED", "s": gw.seq, "d": {}});
-                let _ = tx.send(WsMessage::Text(resumed.to_string()));
-                drop(gw);
-                for p in missed {
-                    inner.record_frame(false, p);
-                }
-                inner.record_frame(false, resumed);
-            }
-            _ => {}
-        }
+        self.dispatch("THREAD_UPDATE", t);
     }
-    {
-        let mut gw = inner.gateway.lock().expect("lock");
-        if gw.conn.as_ref().is_some_and(|c| c.same_channel(&tx)) {
-            gw.conn = None;
-        }
-    }
-    drop(tx);
-    let _ = writer.await;
-    inner.changed.notify_waiters();
 }
 
-fn multipart_json(body: &[u8]) -> Value {
-    let text = String::from_utf8_lossy(body);
-    let Some(pos) = text.find("name=\"payload_json\"") else {
-        return Value::Null;
-    };
-    let rest = &text[pos..];
-    let Some(start) = rest.find("\r\n\r\n") else {
-        return Value::Null;
-    };
-    let rest = &rest[start + 4..];
-    let end = rest.find("\r\n--").unwrap_or(rest.len());
-    serde_json::from_str(&rest[..end]).unwrap_or(Value::Null)
-}
-
-async fn rest_handler(
-    State(inner): State<Arc<Inner>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let full = uri.path().to_string();
-    let path = full.strip_prefix("/api/v10").unwrap_or(&full).to_string();
-    let is_multipart = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
-    let json = if is_multipart {
-        multipart_json(&body)
-    } else {
-        serde_json::from_slice(&body).unwrap_or(Value::Null)
-    };
-    let req = Request {
-        method: method.to_string(),
-        path: path.clone(),
-        query: uri.query().unwrap_or("").to_string(),
-        json: json.clone(),
-        body: body.to_vec(),
-        at: Instant::now(),
-    };
-    // A 429 for a chosen route, as Discord sends it.
-    {
-        let mut limits = inner.limits.lock().expect("lock");
-        if let Some(l) = limits
-            .iter_mut()
-            .find(|l| l.remaining > 0 && l.method == req.method && path.starts_with(&l.path_prefix))
-        {
-            l.remaining -= 1;
-            let retry = l.retry_after;
-            drop(limits);
-            inner.requests.lock().expect("lock").push(req);
-            inner.changed.notify_waiters();
-            let mut resp = (
-                StatusCode::TOO_MANY_REQUESTS,
-                axum::Json(json!({"message": "You are being rate limited.", "retry_after": retry, "global": false})),
-            )
-                .into_response();
-            let h = resp.headers_mut();
-            h.insert(
-                "retry-after",
-                format!("{}", retry.ceil() as u64).parse().expect("header"),
-            );
-            h.insert("x-ratelimit-limit", "5".parse().expect("header"));
-            h.insert("x-ratelimit-remaining", "0".parse().expect("header"));
-            h.insert(
-                "x-ratelimit-reset-after",
-                format!("{retry}").parse().expect("header"),
-            );
-            h.insert(
-                "x-ratelimit-bucket",
-                "standin-bucket".parse().expect("header"),
-            );
-            return resp;
-        }
-    }
-    inner.requests.lock().expect("lock").push(req);
-    inner.changed.notify_waiters();
-    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let m = method.as_str();
-    let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
-    let ws_url = format!("ws://{}/gateway", inner.addr);
-    match (m, segs.as_slice()) {
-        ("GET", ["gateway"]) => ok(json!({"url": ws_url})),
-        ("GET", ["gateway", "bot"]) => ok(json!({
-            "url": ws_url, "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        })),
-        ("GET", ["oauth2", "applications", "@me"]) => ok(fixtures::application()),
-        ("GET", ["users", "@me"]) => ok(fixtures::bot_user()),
-        ("PUT", ["applications", _, "commands"])
-        | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
-            let cmds: Vec<Value> = json
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|mut c| {
-                    c["id"] = json!(inner.next_id().to_string());
-                    c["application_id"] = json!(BOT_ID.to_string());
-                    c["version"] = json!("1");
-                    c["type"] = c.get("type").cloned().unwrap_or(json!(1));
-                    c
-                })
-                .collect();
-            ok(Value::Array(cmds))
-        }
-        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
-        ("POST", ["webhooks", _, _]) => {
-            let channel = TEXT_CHANNEL_ID;
-            ok(fixtures::message_from_body(inner.next_id(), channel, &json))
-        }
-        ("PATCH", ["webhooks", _, _, "messages", _])
-        | ("GET", ["webhooks", _, _, "messages", _]) => ok(fixtures::message_from_body(
-            inner.next_id(),
-            TEXT_CHANNEL_ID,
-            &json,
-        )),
-        ("DELETE", ["webhooks", _, _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
-        ("POST", ["channels", ch, "messages"]) => {
-            let ch = ch.parse().unwrap_or(TEXT_CHANNEL_ID);
-            ok(fixtures::message_from_body(inner.next_id(), ch, &json))
-        }
-        ("PATCH", ["channels", ch, "messages", _]) => {
-            let ch = ch.parse().unwrap_or(TEXT_CHANNEL_ID);
-            ok(fixtures::message_from_body(inner.next_id(), ch, &json))
-        }
-        ("POST", ["channels", parent, "threads"])
-        | ("POST", ["channels", parent, "messages", _, "threads"]) => {
-            let parent: u64 = parent.parse().unwrap_or(TEXT_CHANNEL_ID);
-            let name = json["name"].as_str().unwrap_or("thread");
-            let kind = json["type"].as_u64().unwrap_or(11);
-            ok(fixtures::thread(inner.next_id(), parent, name, kind))
-        }
-        ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
-        ("POST", ["users", "@me", "channels"]) => {
-            let user: u64 = json["recipient_id"]
-                .as_str()
-                .and_then(|s| s.parse().ok())
-                .or(json["recipient_id"].as_u64())
-                .unwrap_or(1);
-            ok(fixtures::dm_channel(fixtures::dm_channel_id(user), user))
-        }
-        _ => {
-            tracing::warn!(method = m, path = %path, "discord stand-in: no such route");
-            eprintln!("discord stand-in: unknown route {m} {path}");
-            (
-                StatusCode::NOT_FOUND,
-                axum::Json(json!({"message": "404: Not Found", "code": 0})),
-            )
-                .into_response()
-        }
+/// A DM channel id from [`fixtures::dm_channel_id`] exists once anyone uses it.
+pub(crate) fn register_dm(w: &mut World, channel: u64) {
+    if let Some(user) = fixtures::dm_user(channel) {
+        w.channels
+            .entry(channel)
+            .or_insert_with(|| fixtures::dm_channel(channel, user));
     }
 }
