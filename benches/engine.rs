@@ -50,8 +50,9 @@ fn load_scenarios(c: &mut Criterion) {
     c.bench_function("load_all_scenarios", |b| {
         b.iter(|| black_box(coffeechat::scenario::load::load_embedded().expect("scenarios")))
     });
-    c.bench_function("classifier_new", |b| {
-        b.iter(|| black_box(Classifier::new()))
+    let data = coffeechat::classify::training_text();
+    c.bench_function("classifier_train", |b| {
+        b.iter(|| black_box(Classifier::from_data(black_box(&data))))
     });
 }
 

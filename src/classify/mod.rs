@@ -14,7 +14,7 @@ use crate::scenario::OrganizationFacts;
 use crate::topic::{Topic, Verdict};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The classifier's reading of one message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,8 +29,35 @@ pub struct Classification {
     pub secondary: Vec<Topic>,
 }
 
-/// The project's training data, embedded in the binary.
-const TRAIN: &str = include_str!("../../data/classifier/train.tsv");
+/// The project's training data, embedded in the binary: the lead's seed lines
+/// and one file per independent author (`data/classifier/authors/`).
+pub const TRAINING_SOURCES: &[(&str, &str)] = &[
+    ("train", include_str!("../../data/classifier/train.tsv")),
+    (
+        "boundary",
+        include_str!("../../data/classifier/authors/boundary.tsv"),
+    ),
+    (
+        "chat",
+        include_str!("../../data/classifier/authors/chat.tsv"),
+    ),
+    (
+        "fields",
+        include_str!("../../data/classifier/authors/fields.tsv"),
+    ),
+    (
+        "formal",
+        include_str!("../../data/classifier/authors/formal.tsv"),
+    ),
+    (
+        "mixed",
+        include_str!("../../data/classifier/authors/mixed.tsv"),
+    ),
+    (
+        "varied",
+        include_str!("../../data/classifier/authors/varied.tsv"),
+    ),
+];
 
 /// Fields and organisation words substituted for `{f}` and `{o}` in the data,
 /// so the model learns that the field named does not decide the topic.
@@ -890,11 +917,30 @@ fn asks_public_fact(ws: &[String], facts: &OrganizationFacts) -> bool {
     fact >= 1 && culture == 0 && !asks_about_them
 }
 
+/// All embedded training data as one text.
+pub fn training_text() -> String {
+    TRAINING_SOURCES
+        .iter()
+        .flat_map(|(_, text)| [*text, "\n"])
+        .collect()
+}
+
 impl Classifier {
-    /// Trains the model from the embedded data (a few milliseconds in release).
+    /// The classifier trained on the embedded data. Training runs once per
+    /// process; later calls share the same model.
     pub fn new() -> Self {
+        static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+        let model = MODEL.get_or_init(|| Arc::new(Model::train(&training_text())));
         Classifier {
-            model: Arc::new(Model::train(TRAIN)),
+            model: Arc::clone(model),
+        }
+    }
+
+    /// A classifier trained on `data` (lines of `topic<TAB>text`), for
+    /// measuring the model on data it was not trained on.
+    pub fn from_data(data: &str) -> Self {
+        Classifier {
+            model: Arc::new(Model::train(data)),
         }
     }
 
