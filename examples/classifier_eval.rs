@@ -7,11 +7,13 @@
 //! - held-back sets: the model trained on all the data, tested on each file in
 //!   `tests/data/` and on the shared dev set.
 //!
-//! `--misses` also lists the errors on the lead's own sets (never on the
+//! `--epochs N`, `--nb-share X`, `--nb-temperature X`, `--dense X` and
+//! `--learning-rate X` train with other settings than the shipped ones.
+//! `--misses` also lists the errors of the first report and on the lead's own sets (never on the
 //! independent `heldout*` files); `--no-loo` skips the first report.
 //! Figures go to docs/BENCHMARKS.md. Never tune on `tests/data/heldout*.jsonl`.
 
-use coffeechat::classify::{Classifier, TRAINING_SOURCES};
+use coffeechat::classify::{Classifier, TrainOptions, TRAINING_SOURCES};
 use coffeechat::topic::{Topic, Verdict};
 use std::collections::BTreeMap;
 
@@ -88,9 +90,25 @@ fn score(c: &Classifier, rows: &[(Topic, String)]) -> Score {
     s
 }
 
+/// The value after `--name` on the command line.
+fn arg<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let args: Vec<String> = std::env::args().collect();
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1)?.parse().ok()
+}
+
 fn main() -> anyhow::Result<()> {
     let misses = std::env::args().any(|a| a == "--misses");
     let skip_loo = std::env::args().any(|a| a == "--no-loo");
+    let d = TrainOptions::default();
+    let options = TrainOptions {
+        epochs: arg("--epochs").unwrap_or(d.epochs),
+        nb_share: arg("--nb-share").unwrap_or(d.nb_share),
+        nb_temperature: arg("--nb-temperature").unwrap_or(d.nb_temperature),
+        dense: arg("--dense").unwrap_or(d.dense),
+        learning_rate: arg("--learning-rate").unwrap_or(d.learning_rate),
+    };
+    println!("{options:?}");
     let root = env!("CARGO_MANIFEST_DIR");
     if !skip_loo {
         println!("== leave one author out");
@@ -101,7 +119,7 @@ fn main() -> anyhow::Result<()> {
                 .filter(|(n, _)| n != name)
                 .flat_map(|(_, t)| [*t, "\n"])
                 .collect();
-            let c = Classifier::from_data(&rest);
+            let c = Classifier::with_options(&rest, options.clone());
             let s = score(&c, &tsv(text));
             println!("{}", s.line(name));
             for (gold, text) in tsv(text) {
@@ -112,9 +130,18 @@ fn main() -> anyhow::Result<()> {
         for (t, (ok, n)) in &total.per_topic {
             println!("  {t:<14} {:.3} ({ok}/{n})", *ok as f64 / *n as f64);
         }
+        if misses {
+            for m in &total.misses {
+                println!("  MISS {m}");
+            }
+        }
     }
     println!("== held-back sets (model trained on all the data)");
-    let c = Classifier::new();
+    let c = if options == d {
+        Classifier::new()
+    } else {
+        Classifier::with_options(&coffeechat::classify::training_text(), options.clone())
+    };
     let mut sets: Vec<(String, Vec<(Topic, String)>)> = Vec::new();
     let dev = format!("{root}/../shared/eval/dev-questions.jsonl");
     if let Ok(t) = std::fs::read_to_string(&dev) {

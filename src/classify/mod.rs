@@ -1,19 +1,25 @@
 //! Understanding a student's message: one primary topic, a verdict and the guide
 //! items it touches.
 //!
-//! Owns: text normalisation ([`text`]), a multinomial naive Bayes model over
-//! word, bigram and character features trained at construction from the
-//! project's own data (`data/classifier/train.tsv`), a few high-precision rules,
-//! and the priority between clauses of a compound message (a red flag outranks
-//! a question, which outranks a stated goal, a courtesy or small talk).
+//! Owns: text normalisation ([`text`]), the statistical model (`model`: a
+//! softmax regression over word, bigram, character and word-family features
+//! plus the dense word-piece reading of [`embed`], blended with naive Bayes,
+//! trained once per process from the project's own data in
+//! `data/classifier/`), a few high-precision rules, and the priority between
+//! clauses of a compound message (a red flag outranks a question, which
+//! outranks a stated goal, a courtesy or small talk).
 //! Must not: keep per-conversation state (the engine does) or know about Discord.
 
+pub mod embed;
+mod model;
 pub mod text;
+
+pub use model::TrainOptions;
+use model::{topic_index, Model, N};
 
 use crate::scenario::OrganizationFacts;
 use crate::topic::{Topic, Verdict};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// The classifier's reading of one message.
@@ -50,78 +56,34 @@ pub const TRAINING_SOURCES: &[(&str, &str)] = &[
         include_str!("../../data/classifier/authors/formal.tsv"),
     ),
     (
+        "fragments",
+        include_str!("../../data/classifier/authors/fragments.tsv"),
+    ),
+    (
         "mixed",
         include_str!("../../data/classifier/authors/mixed.tsv"),
+    ),
+    (
+        "paraphrase",
+        include_str!("../../data/classifier/authors/paraphrase.tsv"),
+    ),
+    (
+        "situations",
+        include_str!("../../data/classifier/authors/situations.tsv"),
+    ),
+    (
+        "smalltalk",
+        include_str!("../../data/classifier/authors/smalltalk.tsv"),
     ),
     (
         "varied",
         include_str!("../../data/classifier/authors/varied.tsv"),
     ),
+    (
+        "voices",
+        include_str!("../../data/classifier/authors/voices.tsv"),
+    ),
 ];
-
-/// Fields and organisation words substituted for `{f}` and `{o}` in the data,
-/// so the model learns that the field named does not decide the topic.
-const FIELDS: &[&str] = &[
-    "nursing",
-    "software engineering",
-    "journalism",
-    "ux research",
-    "finance",
-    "accounting",
-    "law",
-    "game design",
-    "public policy",
-    "teaching",
-    "marine biology",
-    "architecture",
-    "data science",
-    "marketing",
-    "construction",
-    "electrical work",
-    "logistics",
-    "medicine",
-    "social work",
-    "publishing",
-    "consulting",
-    "product management",
-    "graphic design",
-    "film",
-    "civil engineering",
-    "healthcare",
-    "renewable energy",
-    "human resources",
-    "sales",
-    "academic research",
-];
-const ORGS: &[&str] = &[
-    "company",
-    "firm",
-    "organisation",
-    "hospital",
-    "agency",
-    "studio",
-    "department",
-    "school",
-    "bank",
-    "newsroom",
-    "charity",
-    "startup",
-];
-
-const N: usize = Topic::ALL.len();
-/// How much the naive Bayes posterior counts in the blend, and how it is tempered.
-const NB_SHARE: f32 = 0.5;
-const NB_TEMPERATURE: f32 = 3.0;
-
-/// Softmax regression over sparse features, trained with SGD at start-up.
-#[derive(Debug)]
-struct Model {
-    index: HashMap<String, usize>,
-    weights: Vec<[f32; N]>,
-    bias: [f32; N],
-    /// Naive Bayes log-likelihoods per feature, blended with the regression for stability.
-    nb: Vec<[f32; N]>,
-}
 
 /// Reads messages. Built once and shared (cheap to clone); `classify` takes `&self`.
 #[derive(Debug, Clone)]
@@ -135,594 +97,6 @@ impl Default for Classifier {
     }
 }
 
-fn topic_index(t: Topic) -> usize {
-    Topic::ALL.iter().position(|x| *x == t).unwrap_or(0)
-}
-
-/// Word families that point at a topic; a shared feature per family lets the
-/// model generalise from one synonym to its neighbours.
-const CONCEPTS: &[(&str, &[&str])] = &[
-    (
-        "hard",
-        &[
-            "hard",
-            "difficult",
-            "tough",
-            "challeng",
-            "struggl",
-            "frustrat",
-            "downside",
-            "worst",
-            "stress",
-            "drain",
-            "exhaust",
-            "burnout",
-            "burn",
-            "cons",
-            "negativ",
-            "annoy",
-            "pain",
-            "problem",
-            "obstacle",
-            "pressure",
-            "dislike",
-            "hate",
-            "tiring",
-            "ugly",
-            "sucks",
-            "setback",
-            "cope",
-            "coping",
-            "overwhelm",
-            "demanding",
-            "drawback",
-            "bother",
-        ],
-    ),
-    (
-        "good",
-        &[
-            "reward",
-            "enjoy",
-            "love",
-            "best",
-            "satisf",
-            "fulfil",
-            "happy",
-            "glad",
-            "proud",
-            "worthwhile",
-            "perk",
-            "fun",
-            "joy",
-            "motivat",
-            "meaning",
-            "favourite",
-            "exciting",
-            "gratif",
-            "upside",
-            "benefit",
-            "highlight",
-            "like best",
-            "pleasure",
-        ],
-    ),
-    (
-        "prep",
-        &[
-            "qualif",
-            "degree",
-            "course",
-            "certif",
-            "cert",
-            "train",
-            "study",
-            "studie",
-            "skill",
-            "master",
-            "phd",
-            "diploma",
-            "module",
-            "class",
-            "subject",
-            "learn",
-            "educat",
-            "licen",
-            "portfolio",
-            "prepar",
-            "bootcamp",
-            "apprenticeship",
-        ],
-    ),
-    (
-        "day",
-        &[
-            "day", "daily", "week", "routine", "typical", "shift", "schedule", "hour", "task",
-            "morning", "ordinary", "normal", "average", "usual", "regular",
-        ],
-    ),
-    (
-        "org",
-        &[
-            "culture",
-            "atmosphere",
-            "environment",
-            "colleague",
-            "management",
-            "manager",
-            "employer",
-            "workplace",
-            "office",
-            "vibe",
-            "values",
-            "organisation",
-            "company",
-            "firm",
-            "team",
-            "studio",
-            "agency",
-            "hospital",
-            "department",
-        ],
-    ),
-    (
-        "future",
-        &[
-            "future", "heading", "trend", "prospect", "demand", "grow", "shrink", "chang",
-            "automat", "ai", "decade", "evolv", "emerg", "outlook", "market", "stable", "secure",
-            "next", "shift", "going",
-        ],
-    ),
-    (
-        "advice",
-        &[
-            "advice",
-            "advise",
-            "tip",
-            "recommend",
-            "suggest",
-            "wish",
-            "differently",
-            "mistake",
-            "avoid",
-            "younger",
-            "shoes",
-            "wisdom",
-            "should",
-        ],
-    ),
-    (
-        "alt",
-        &[
-            "other",
-            "else",
-            "consider",
-            "instead",
-            "different",
-            "backup",
-            "alternative",
-            "tempt",
-            "nearly",
-            "almost",
-        ],
-    ),
-    (
-        "refer",
-        &[
-            "anyone", "someone", "introduc", "people", "network", "point", "who",
-        ],
-    ),
-    (
-        "keep",
-        &[
-            "touch", "contact", "follow", "linkedin", "email", "reach", "updat", "later", "again",
-            "check", "posted", "message",
-        ],
-    ),
-    (
-        "goal",
-        &[
-            "want", "hoping", "hope", "goal", "aim", "plan", "interest", "keen", "dream",
-            "ambition", "aspir", "passion", "explor", "consider", "switch", "retrain", "ideally",
-            "drawn",
-        ],
-    ),
-    (
-        "job",
-        &[
-            "hire",
-            "hiring",
-            "opening",
-            "vacanc",
-            "position",
-            "internship",
-            "placement",
-            "apprentic",
-            "cv",
-            "employ",
-            "recruit",
-            "apply",
-            "application",
-            "referee",
-            "reference",
-            "graduate scheme",
-        ],
-    ),
-    ("me", &["i", "me", "my", "myself", "am"]),
-    ("you", &["you", "your", "yourself"]),
-    (
-        "pitch",
-        &[
-            "award",
-            "grade",
-            "gpa",
-            "top",
-            "fast",
-            "quick",
-            "fit",
-            "candidate",
-            "achiev",
-            "qualified",
-            "expert",
-            "strong",
-            "leader",
-            "excellent",
-            "reliable",
-            "motivated",
-            "driven",
-            "hardworking",
-            "asset",
-            "perfect",
-            "ideal",
-            "stand",
-            "impressive",
-            "proven",
-            "brilliant",
-        ],
-    ),
-    (
-        "fact",
-        &[
-            "found",
-            "establish",
-            "headquarter",
-            "hq",
-            "ceo",
-            "revenue",
-            "turnover",
-            "listed",
-            "traded",
-            "stock",
-            "employee",
-            "branch",
-            "located",
-            "based",
-            "owner",
-            "address",
-        ],
-    ),
-    (
-        "thanks",
-        &[
-            "thank",
-            "thanks",
-            "appreciat",
-            "hello",
-            "hi",
-            "hey",
-            "nice",
-            "great",
-            "sense",
-            "helpful",
-            "interesting",
-            "sorry",
-            "cheers",
-            "lovely",
-            "brilliant",
-            "perfect",
-            "okay",
-            "ok",
-            "fair",
-            "see",
-            "understand",
-        ],
-    ),
-    (
-        "story",
-        &[
-            "career",
-            "path",
-            "journey",
-            "story",
-            "route",
-            "progress",
-            "trajectory",
-            "background",
-            "history",
-            "cv",
-            "roles",
-            "jobs",
-            "moves",
-            "steps",
-            "stages",
-            "along",
-        ],
-    ),
-    (
-        "entry",
-        &[
-            "into",
-            "start",
-            "first",
-            "break",
-            "land",
-            "foot",
-            "door",
-            "drew",
-            "originally",
-            "beginning",
-            "begin",
-            "choose",
-            "chose",
-            "pick",
-            "decide",
-            "inspir",
-            "spark",
-        ],
-    ),
-    (
-        "leisure",
-        &[
-            "weekend",
-            "holiday",
-            "vacation",
-            "film",
-            "movie",
-            "music",
-            "band",
-            "concert",
-            "sport",
-            "football",
-            "match",
-            "pet",
-            "dog",
-            "cat",
-            "puppy",
-            "food",
-            "restaurant",
-            "lunch",
-            "pizza",
-            "weather",
-            "cold",
-            "rain",
-            "traffic",
-            "bus",
-            "phone",
-            "jacket",
-            "shirt",
-            "shoes",
-            "hobb",
-            "gym",
-            "wifi",
-            "tea",
-            "siblings",
-            "kids",
-            "cook",
-            "travel",
-            "election",
-            "news",
-            "race",
-            "queue",
-        ],
-    ),
-];
-
-/// The features of one text.
-fn features(text: &str) -> Vec<String> {
-    let ws = text::words(text);
-    let stems: Vec<String> = ws.iter().map(|w| text::stem(w)).collect();
-    let mut f = Vec::with_capacity(stems.len() * 6 + 4);
-    for s in &stems {
-        f.push(format!("w:{s}"));
-    }
-    for pair in stems.windows(2) {
-        f.push(format!("b:{}_{}", pair[0], pair[1]));
-    }
-    for w in &ws {
-        let padded: Vec<char> = format!("<{w}>").chars().collect();
-        if padded.len() >= 5 {
-            for g in padded.windows(4) {
-                f.push(format!("c:{}", g.iter().collect::<String>()));
-            }
-        }
-    }
-    for w in &ws {
-        for (name, prefixes) in CONCEPTS {
-            if prefixes.iter().any(|p| w.starts_with(p)) {
-                let k = format!("k:{name}");
-                f.push(k.clone());
-                f.push(k);
-            }
-        }
-    }
-    if let Some(first) = stems.first() {
-        f.push(format!("first:{first}"));
-    }
-    if text.trim_end().ends_with('?') {
-        f.push("qmark".to_string());
-    }
-    f
-}
-
-fn expand(line: &str, i: usize) -> Vec<String> {
-    if !line.contains("{f}") && !line.contains("{o}") {
-        return vec![line.to_string()];
-    }
-    (0..3)
-        .map(|k| {
-            let f = FIELDS[(i * 7 + k * 11) % FIELDS.len()];
-            let o = ORGS[(i * 5 + k * 3) % ORGS.len()];
-            line.replace("{f}", f).replace("{o}", o)
-        })
-        .collect()
-}
-
-impl Model {
-    fn train(data: &str) -> Model {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut examples: Vec<(Vec<usize>, usize)> = Vec::new();
-        for (i, line) in data.lines().enumerate() {
-            let Some((topic, text)) = line.split_once('\t') else {
-                continue;
-            };
-            let Ok(topic) = topic.trim().parse::<Topic>() else {
-                continue;
-            };
-            let ti = topic_index(topic);
-            for t in expand(text.trim(), i) {
-                let mut ids: Vec<usize> = features(&t)
-                    .into_iter()
-                    .map(|f| {
-                        let next = index.len();
-                        *index.entry(f).or_insert(next)
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                examples.push((ids, ti));
-            }
-        }
-        let mut w = vec![[0f32; N]; index.len()];
-        let mut bias = [0f32; N];
-        // Averaged weights make the result stable whatever the example order.
-        let mut w_sum = vec![[0f32; N]; index.len()];
-        let mut b_sum = [0f32; N];
-        let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let epochs = 12;
-        let mut steps = 0f32;
-        for epoch in 0..epochs {
-            for k in (1..order.len()).rev() {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                order.swap(k, (seed % (k as u64 + 1)) as usize);
-            }
-            let lr = 0.5 / (1.0 + epoch as f32);
-            for &ei in &order {
-                let (ids, gold) = &examples[ei];
-                let mut z = bias;
-                for &f in ids {
-                    for c in 0..N {
-                        z[c] += w[f][c];
-                    }
-                }
-                let max = z.iter().copied().fold(f32::MIN, f32::max);
-                let mut sum = 0.0;
-                for v in &mut z {
-                    *v = (*v - max).exp();
-                    sum += *v;
-                }
-                let scale = 1.0 / (ids.len() as f32).sqrt();
-                for c in 0..N {
-                    let g = z[c] / sum - if c == *gold { 1.0 } else { 0.0 };
-                    if g.abs() < 1e-4 {
-                        continue;
-                    }
-                    bias[c] -= lr * g * 0.1;
-                    b_sum[c] -= steps * lr * g * 0.1;
-                    for &f in ids {
-                        w[f][c] -= lr * g * scale;
-                        w_sum[f][c] -= steps * lr * g * scale;
-                    }
-                }
-                steps += 1.0;
-            }
-        }
-        // Averaging: w_avg = w - w_sum / steps.
-        for (wf, sf) in w.iter_mut().zip(&w_sum) {
-            for c in 0..N {
-                wf[c] -= sf[c] / steps;
-            }
-        }
-        for c in 0..N {
-            bias[c] -= b_sum[c] / steps;
-        }
-        // Multinomial naive Bayes over the same features (add-0.3 smoothing).
-        let mut counts = vec![[0f32; N]; index.len()];
-        let mut totals = [0f32; N];
-        for (ids, gold) in &examples {
-            for &f in ids {
-                counts[f][*gold] += 1.0;
-                totals[*gold] += 1.0;
-            }
-        }
-        let vocab = index.len() as f32;
-        let nb = counts
-            .into_iter()
-            .map(|c| {
-                let mut l = [0f32; N];
-                for k in 0..N {
-                    l[k] = ((c[k] + 0.3) / (totals[k] + 0.3 * vocab)).ln();
-                }
-                l
-            })
-            .collect();
-        Model {
-            index,
-            weights: w,
-            bias,
-            nb,
-        }
-    }
-
-    /// Topic probabilities: the mean of the regression's and naive Bayes' posteriors.
-    fn probabilities(&self, text: &str) -> Option<[f32; N]> {
-        let mut ids: Vec<usize> = features(text)
-            .iter()
-            .filter_map(|f| self.index.get(f).copied())
-            .collect();
-        if ids.is_empty() {
-            return None;
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let mut lr = self.bias;
-        let mut nb = [0f32; N];
-        for f in ids {
-            for k in 0..N {
-                lr[k] += self.weights[f][k];
-                nb[k] += self.nb[f][k];
-            }
-        }
-        let a = posterior(&lr);
-        for v in &mut nb {
-            *v /= NB_TEMPERATURE;
-        }
-        let b = posterior(&nb);
-        let mut p = [0f32; N];
-        for k in 0..N {
-            p[k] = (1.0 - NB_SHARE) * a[k] + NB_SHARE * b[k];
-        }
-        Some(p)
-    }
-}
-
-/// Softmax of scores.
-fn posterior(s: &[f32; N]) -> [f32; N] {
-    let max = s.iter().copied().fold(f32::MIN, f32::max);
-    let mut p = [0f32; N];
-    let mut sum = 0.0;
-    for k in 0..N {
-        p[k] = (s[k] - max).exp();
-        sum += p[k];
-    }
-    for v in &mut p {
-        *v /= sum;
-    }
-    p
-}
-
 fn best(p: &[f32; N]) -> (Topic, f32) {
     let mut bi = 0;
     for k in 1..N {
@@ -732,6 +106,13 @@ fn best(p: &[f32; N]) -> (Topic, f32) {
     }
     (Topic::ALL[bi], p[bi])
 }
+
+/// How sure the reading of a whole compound message must be to stand.
+const WHOLE_MESSAGE_FLOOR: f32 = 0.5;
+/// How sure a clause's red-flag reading must be to outrank the other clauses.
+const RED_FLAG_FLOOR: f32 = 0.6;
+/// How sure a clause's red-flag reading must be to outrank the whole message's reading.
+const SURE_RED_FLAG: f32 = 0.95;
 
 /// One clause's reading.
 #[derive(Debug, Clone, Copy)]
@@ -765,11 +146,6 @@ fn rule(ws: &[String]) -> Option<Topic> {
         return Some(Topic::Researchable);
     }
     if !about_their_past {
-        if has_any(ws, &["hiring", "vacancy", "vacancies", "recruiting"])
-            && !has_seq(ws, &["hiring", "process"])
-        {
-            return Some(Topic::JobAsk);
-        }
         if me
             && (has_seq(ws, &["pass", "my", "cv"])
                 || has_seq(ws, &["forward", "my", "cv"])
@@ -930,7 +306,8 @@ impl Classifier {
     /// process; later calls share the same model.
     pub fn new() -> Self {
         static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
-        let model = MODEL.get_or_init(|| Arc::new(Model::train(&training_text())));
+        let model =
+            MODEL.get_or_init(|| Arc::new(Model::train(&training_text(), TrainOptions::default())));
         Classifier {
             model: Arc::clone(model),
         }
@@ -939,8 +316,13 @@ impl Classifier {
     /// A classifier trained on `data` (lines of `topic<TAB>text`), for
     /// measuring the model on data it was not trained on.
     pub fn from_data(data: &str) -> Self {
+        Self::with_options(data, TrainOptions::default())
+    }
+
+    /// A classifier trained on `data` with other settings than the shipped ones.
+    pub fn with_options(data: &str, options: TrainOptions) -> Self {
         Classifier {
-            model: Arc::new(Model::train(data)),
+            model: Arc::new(Model::train(data, options)),
         }
     }
 
@@ -1008,7 +390,22 @@ impl Classifier {
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
         };
-        let chosen = pick(&|r| r.topic.is_red_flag() && r.p >= 0.4)
+        // The whole message, read at once, knows the labelling of compound
+        // messages best (the training data is full of them); the clause-by-clause
+        // priority below decides only when that reading is unsure.
+        let whole = if cl.len() > 1 {
+            self.read(text, facts)
+                .filter(|w| w.p >= WHOLE_MESSAGE_FLOOR || w.topic.is_red_flag())
+        } else {
+            None
+        };
+        let flag = pick(&|r| r.topic.is_red_flag() && r.p >= RED_FLAG_FLOOR);
+        // A red flag outranks everything: a clause that is surely one wins even
+        // over a confident reading of the whole message.
+        let chosen = flag
+            .filter(|f| f.p >= SURE_RED_FLAG)
+            .or(whole)
+            .or(flag)
             .or_else(|| {
                 pick(&|r| {
                     r.topic.verdict() == Verdict::Good
