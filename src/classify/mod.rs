@@ -64,6 +64,10 @@ pub const TRAINING_SOURCES: &[(&str, &str)] = &[
         include_str!("../../data/classifier/authors/mixed.tsv"),
     ),
     (
+        "pairs",
+        include_str!("../../data/classifier/authors/pairs.tsv"),
+    ),
+    (
         "paraphrase",
         include_str!("../../data/classifier/authors/paraphrase.tsv"),
     ),
