@@ -60,6 +60,10 @@ pub const TRAINING_SOURCES: &[(&str, &str)] = &[
         include_str!("../../data/classifier/authors/fragments.tsv"),
     ),
     (
+        "messy",
+        include_str!("../../data/classifier/authors/messy.tsv"),
+    ),
+    (
         "mixed",
         include_str!("../../data/classifier/authors/mixed.tsv"),
     ),
