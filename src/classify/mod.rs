@@ -33,6 +33,37 @@ pub struct Classification {
     pub items: Vec<&'static str>,
     /// Other topics present in the message (e.g. courtesy before a question).
     pub secondary: Vec<Topic>,
+    /// Everything the message does, clause by clause, in order.
+    pub acts: Vec<Act>,
+    /// Whether this reading may cost the student points: a bad verdict read
+    /// with at least [`PENALTY_CONFIDENCE`]. An unsure bad reading costs nothing.
+    pub penalised: bool,
+}
+
+/// One thing a message does: a clause (or the whole message) and its reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Act {
+    pub topic: Topic,
+    pub verdict: Verdict,
+    pub confidence: f32,
+    /// The clause, as the student wrote it.
+    pub text: String,
+}
+
+/// How sure a bad reading must be before it may cost points (calibrated on
+/// held-out data; see docs/BENCHMARKS.md).
+pub const PENALTY_CONFIDENCE: f32 = 0.6;
+
+impl Classification {
+    /// A bad reading that is not sure enough to cost points.
+    pub fn unsure_flag(&self) -> bool {
+        self.verdict == Verdict::Bad && !self.penalised
+    }
+
+    /// Whether any act of the message is a sure red flag of this topic.
+    pub fn has_act(&self, topic: Topic) -> bool {
+        self.topic == topic || self.acts.iter().any(|a| a.topic == topic)
+    }
 }
 
 /// The project's training data, embedded in the binary: the lead's seed lines
@@ -383,7 +414,19 @@ impl Classifier {
     /// organisation's public facts as researchable. Never panics.
     pub fn classify(&self, text: &str, facts: Option<&OrganizationFacts>) -> Classification {
         let cl = text::clauses(text);
-        let mut readings: Vec<Reading> = cl.iter().filter_map(|c| self.read(c, facts)).collect();
+        let mut readings: Vec<Reading> = Vec::with_capacity(cl.len());
+        let mut acts: Vec<Act> = Vec::with_capacity(cl.len());
+        for c in &cl {
+            if let Some(r) = self.read(c, facts) {
+                acts.push(Act {
+                    topic: r.topic,
+                    verdict: r.topic.verdict(),
+                    confidence: r.p.clamp(0.0, 1.0),
+                    text: c.clone(),
+                });
+                readings.push(r);
+            }
+        }
         if readings.is_empty() {
             readings.push(Reading {
                 topic: Topic::OffTopic,
@@ -445,12 +488,15 @@ impl Classifier {
                 }
             }
         }
+        let confidence = chosen.p.clamp(0.0, 1.0);
         Classification {
             topic: chosen.topic,
             verdict: chosen.topic.verdict(),
-            confidence: chosen.p.clamp(0.0, 1.0),
+            confidence,
             items,
             secondary,
+            acts,
+            penalised: chosen.topic.verdict() == Verdict::Bad && confidence >= PENALTY_CONFIDENCE,
         }
     }
 }

@@ -49,6 +49,13 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
                         "confidence": (c.confidence * 1000.0).round() / 1000.0,
                         "items": c.items,
                         "secondary": c.secondary,
+                        "acts": c.acts.iter().map(|a| serde_json::json!({
+                            "topic": a.topic,
+                            "verdict": a.verdict,
+                            "confidence": (a.confidence * 1000.0).round() / 1000.0,
+                            "text": a.text,
+                        })).collect::<Vec<_>>(),
+                        "penalised": c.penalised,
                     })
                 }
                 None => {
