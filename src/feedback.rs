@@ -169,7 +169,10 @@ mod tests {
     fn drafts_are_scored_and_kinds_guessed() {
         let note = "Thank you for your time today. I'll keep you posted on my course choice.";
         assert_eq!(guess_kind(note), DraftKind::Note);
-        let f = draft(&Classifier::new(), DraftKind::Note, note, Medium::Email);
+        let generic = draft(&Classifier::new(), DraftKind::Note, note, Medium::Email);
+        assert!(generic.score < 100, "{}", generic.score);
+        let specific = "Thank you for your time today. Your tip about taking the statistics module early was exactly what I needed. I'll keep you posted on my course choice.";
+        let f = draft(&Classifier::new(), DraftKind::Note, specific, Medium::Email);
         assert_eq!(f.score, 100);
         let req = "hi can u give me a job";
         assert_eq!(guess_kind(req), DraftKind::Request);

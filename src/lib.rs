@@ -12,6 +12,7 @@ pub mod classify;
 pub mod cli;
 pub mod engine;
 pub mod feedback;
+pub mod measure;
 pub mod questions;
 pub mod scenario;
 pub mod score;

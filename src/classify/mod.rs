@@ -10,6 +10,7 @@
 //! outranks a stated goal, a courtesy or small talk).
 //! Must not: keep per-conversation state (the engine does) or know about Discord.
 
+pub mod acts;
 pub mod embed;
 mod model;
 pub mod text;
@@ -49,6 +50,9 @@ pub struct Act {
     /// The clause, as the student wrote it.
     pub text: String,
 }
+
+/// Below this, the sentence-act reader all but rules out a job ask.
+const JOB_ACT_FLOOR: f32 = 0.05;
 
 /// How sure a bad reading must be before it may cost points (calibrated on
 /// held-out data; see docs/BENCHMARKS.md).
@@ -122,12 +126,29 @@ pub const TRAINING_SOURCES: &[(&str, &str)] = &[
         "voices",
         include_str!("../../data/classifier/authors/voices.tsv"),
     ),
+    (
+        "outreach",
+        include_str!("../../data/classifier/authors/outreach.tsv"),
+    ),
+    (
+        "asks",
+        include_str!("../../data/classifier/authors/asks.tsv"),
+    ),
+    (
+        "realvoices",
+        include_str!("../../data/classifier/authors/realvoices.tsv"),
+    ),
+    (
+        "compound",
+        include_str!("../../data/classifier/authors/compound.tsv"),
+    ),
 ];
 
 /// Reads messages. Built once and shared (cheap to clone); `classify` takes `&self`.
 #[derive(Debug, Clone)]
 pub struct Classifier {
-    model: Arc<Model>,
+    model: Arc<Model<N>>,
+    acts: acts::ActReader,
 }
 
 impl Default for Classifier {
@@ -170,6 +191,38 @@ fn has_seq(ws: &[String], seq: &[&str]) -> bool {
         && ws
             .windows(seq.len())
             .any(|win| win.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+/// A statement of what draws the student to the field: "what draws me to
+/// nursing is ...", "the thing that appeals to me about law is ...". Words
+/// about hardship in it ("their hardest days") are the reason, not a question
+/// about challenges.
+fn draws_me(ws: &[String]) -> bool {
+    const PULL: &[&str] = &[
+        "draws",
+        "drew",
+        "attracts",
+        "attracted",
+        "appeals",
+        "pulls",
+        "excites",
+        "motivates",
+        "inspires",
+        "interests",
+    ];
+    let Some(v) = ws.iter().position(|w| PULL.contains(&w.as_str())) else {
+        return false;
+    };
+    let lead = &ws[..v];
+    let cleft = lead.first().is_some_and(|w| w == "what")
+        || has_seq(lead, &["thing", "that"])
+        || has_seq(lead, &["part", "that"])
+        || has_seq(lead, &["reason"]);
+    let me_after = ws.get(v + 1).is_some_and(|w| w == "me");
+    let is_after = ws[v..]
+        .iter()
+        .any(|w| ["is", "was", "are"].contains(&w.as_str()));
+    cleft && me_after && is_after
 }
 
 /// High-precision red-flag rules over normalised words.
@@ -244,20 +297,19 @@ fn is_question(clause: &str, ws: &[String]) -> bool {
         })
 }
 
+/// Words that ask for a public fact about an organisation.
 const FACT_CUES: &[&str] = &[
     "found",
     "founded",
+    "founder",
+    "founders",
     "established",
-    "started",
-    "old",
     "headquarter",
     "headquarters",
+    "headquartered",
     "hq",
     "based",
     "located",
-    "where",
-    "how",
-    "many",
     "big",
     "size",
     "employee",
@@ -266,29 +318,26 @@ const FACT_CUES: &[&str] = &[
     "ceo",
     "chief",
     "executive",
-    "boss",
-    "run",
-    "runs",
-    "own",
+    "owner",
     "owns",
+    "owned",
     "products",
     "product",
     "sell",
     "sells",
-    "make",
-    "makes",
     "revenue",
+    "turnover",
     "listed",
-    "public",
     "traded",
     "offices",
-    "office",
-    "year",
-    "when",
-    "do",
-    "does",
+    "branches",
+    "locations",
     "services",
+    "clients",
+    "customers",
+    "old",
 ];
+/// Words that ask about the person or the life inside the organisation.
 const CULTURE_CUES: &[&str] = &[
     "like",
     "culture",
@@ -303,11 +352,22 @@ const CULTURE_CUES: &[&str] = &[
     "balance",
     "team",
     "colleagues",
-    "you",
-    "your",
+    "surprised",
+    "surprise",
+    "choose",
+    "chose",
+    "pick",
+    "picked",
+    "joined",
+    "joining",
+    "role",
+    "stay",
+    "motivates",
 ];
 
-/// Whether the clause asks a public fact about the scenario's organisation.
+/// Whether the clause asks a public fact about the scenario's organisation:
+/// it names the organisation, asks what it is, does, where, how big, since
+/// when or who runs it, and does not ask about the person ("you") in it.
 fn asks_public_fact(ws: &[String], facts: &OrganizationFacts) -> bool {
     let joined = format!(" {} ", ws.join(" "));
     let mut names: Vec<String> = vec![facts.name.to_lowercase()];
@@ -319,17 +379,18 @@ fn asks_public_fact(ws: &[String], facts: &OrganizationFacts) -> bool {
     if !named {
         return false;
     }
-    let fact = ws
-        .iter()
-        .filter(|w| FACT_CUES.contains(&w.as_str()))
-        .count();
-    let culture = ws
-        .iter()
-        .filter(|w| CULTURE_CUES.contains(&w.as_str()) && !["you", "your"].contains(&w.as_str()))
-        .count();
-    let asks_about_them =
-        has_any(ws, &["you", "your"]) && has_any(ws, &["like", "enjoy", "feel", "find"]);
-    fact >= 1 && culture == 0 && !asks_about_them
+    let about_the_person = has_any(ws, &["you", "you've", "you'd", "you're", "yourself"])
+        || ws.iter().any(|w| CULTURE_CUES.contains(&w.as_str()));
+    if about_the_person {
+        return false;
+    }
+    let fact = ws.iter().any(|w| FACT_CUES.contains(&w.as_str()));
+    // "what does <org> do?", "when did <org> start?", "where is <org>?"
+    let what_it_does = has_seq(ws, &["what", "does"]) && ws.last().is_some_and(|w| w == "do")
+        || has_seq(ws, &["what", "is"]) && ws.len() <= 4
+        || ws.first().is_some_and(|w| w == "where")
+        || has_seq(ws, &["when", "did"]) && has_any(ws, &["start", "begin", "open", "launch"]);
+    fact || what_it_does
 }
 
 /// All embedded training data as one text.
@@ -344,11 +405,12 @@ impl Classifier {
     /// The classifier trained on the embedded data. Training runs once per
     /// process; later calls share the same model.
     pub fn new() -> Self {
-        static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+        static MODEL: OnceLock<Arc<Model<N>>> = OnceLock::new();
         let model =
             MODEL.get_or_init(|| Arc::new(Model::train(&training_text(), TrainOptions::default())));
         Classifier {
             model: Arc::clone(model),
+            acts: acts::ActReader::new(),
         }
     }
 
@@ -362,7 +424,40 @@ impl Classifier {
     pub fn with_options(data: &str, options: TrainOptions) -> Self {
         Classifier {
             model: Arc::new(Model::train(data, options)),
+            acts: acts::ActReader::new(),
         }
+    }
+
+    /// A second, independent reading: the sentence-act reader is sure the
+    /// message names a connection, schedules, thanks or says who the student is,
+    /// and all but rules out a job ask. A job-ask reading it contradicts is too
+    /// unsure to cost points.
+    fn acts_contradict(&self, text: &str, topic: Topic) -> bool {
+        use acts::SentenceAct as A;
+        if topic != Topic::JobAsk {
+            return false;
+        }
+        let Some(r) = self.acts.read(text) else {
+            return false;
+        };
+        let (best, p) = r.best();
+        r.p(A::JobAsk) < JOB_ACT_FLOOR
+            && p >= 0.8
+            && matches!(
+                best,
+                A::Connection
+                    | A::Meeting
+                    | A::Time
+                    | A::Thanks
+                    | A::Identify
+                    | A::NoJob
+                    | A::Other
+            )
+    }
+
+    /// What one sentence of a request or note does (see [`acts`]).
+    pub fn sentence_act(&self, sentence: &str) -> Option<acts::ActReading> {
+        self.acts.read(sentence)
     }
 
     fn read(&self, clause: &str, facts: Option<&OrganizationFacts>) -> Option<Reading> {
@@ -380,6 +475,13 @@ impl Classifier {
                 });
             }
         }
+        if !clause.trim_end().ends_with('?') && draws_me(&ws) {
+            return Some(Reading {
+                topic: Topic::ShareGoals,
+                p: 0.9,
+                question,
+            });
+        }
         if let Some(t) = rule(&ws).filter(|t| !(*t == Topic::JobAsk && negated(&ws))) {
             return Some(Reading {
                 topic: t,
@@ -390,11 +492,12 @@ impl Classifier {
         let mut p = self.model.probabilities(clause)?;
         let (mut topic, mut prob) = best(&p);
         // A goal is a statement: a wh-question that mentions one ("what should I
-        // do if I want to ...") asks something else; take the next best reading.
+        // do if I want to ...?") asks something else; take the next best reading.
+        // "What draws me to nursing is ..." starts the same way but is a statement.
         let wh = ws.first().is_some_and(|w| {
             ["what", "how", "which", "where", "who", "why", "when"].contains(&w.as_str())
         });
-        if topic == Topic::ShareGoals && wh {
+        if topic == Topic::ShareGoals && wh && clause.trim_end().ends_with('?') {
             p[topic_index(Topic::ShareGoals)] = 0.0;
             (topic, prob) = best(&p);
         }
@@ -474,6 +577,22 @@ impl Classifier {
                 p: 0.5,
                 question: false,
             });
+        // Naming who suggested the contact, scheduling or thanks can carry job
+        // words ("the placements office pointed me your way"): when the
+        // sentence-act reader is sure of such an act and the topic reading is
+        // not sure of a job ask, the message is courtesy.
+        let chosen = if chosen.topic == Topic::JobAsk
+            && chosen.p < SURE_RED_FLAG
+            && self.acts_contradict(text, Topic::JobAsk)
+        {
+            Reading {
+                topic: Topic::Courtesy,
+                p: 0.5,
+                question: chosen.question,
+            }
+        } else {
+            chosen
+        };
         let mut secondary: Vec<Topic> = Vec::new();
         for r in &readings {
             if r.topic != chosen.topic && !secondary.contains(&r.topic) {
@@ -496,7 +615,9 @@ impl Classifier {
             items,
             secondary,
             acts,
-            penalised: chosen.topic.verdict() == Verdict::Bad && confidence >= PENALTY_CONFIDENCE,
+            penalised: chosen.topic.verdict() == Verdict::Bad
+                && confidence >= PENALTY_CONFIDENCE
+                && !self.acts_contradict(text, chosen.topic),
         }
     }
 }

@@ -44,15 +44,17 @@ impl Default for TrainOptions {
 
 /// Softmax regression over sparse and dense features, trained with averaged
 /// SGD, plus naive Bayes over the sparse ones.
+/// `K` is the number of labels: the 18 topics for messages, the acts for the
+/// sentences of a request or note.
 #[derive(Debug)]
-pub(super) struct Model {
+pub(super) struct Model<const K: usize> {
     options: TrainOptions,
     index: HashMap<u64, usize>,
-    weights: Vec<[f32; N]>,
-    dense_weights: Vec<[f32; N]>,
-    bias: [f32; N],
+    weights: Vec<[f32; K]>,
+    dense_weights: Vec<[f32; K]>,
+    bias: [f32; K],
     /// Naive Bayes log-likelihoods per feature.
-    nb: Vec<[f32; N]>,
+    nb: Vec<[f32; K]>,
     /// Weight of each word-piece token in the dense reading (rare tokens count more).
     token_weight: Vec<f32>,
 }
@@ -562,8 +564,19 @@ fn features(text: &str) -> Vec<u64> {
     if let Some(first) = stems.first() {
         f.push(hash(b'f', &[first]));
     }
-    if text.trim_end().ends_with('?') {
+    // The shape of the sentence: a question or a statement, about the
+    // student or not ("What draws me to nursing is ..." is a statement).
+    let question = text.trim_end().ends_with('?');
+    let about_me = ws
+        .iter()
+        .any(|w| ["i", "me", "my", "myself", "i'm", "im"].contains(&w.as_str()));
+    if question {
         f.push(hash(b'q', &[]));
+    }
+    match (question, about_me) {
+        (false, true) => f.push(hash(b's', &["me"])),
+        (false, false) => f.push(hash(b's', &[])),
+        _ => {}
     }
     f
 }
@@ -581,28 +594,44 @@ fn expand(line: &str, i: usize) -> Vec<String> {
         .collect()
 }
 
-impl Model {
-    pub(super) fn train(data: &str, options: TrainOptions) -> Model {
+/// Labelled lines (`label<TAB>text`) with `{f}`/`{o}` expanded; `label` maps a
+/// label to its index and drops lines whose label it does not know.
+pub(super) fn labelled(data: &str, label: impl Fn(&str) -> Option<usize>) -> Vec<(String, usize)> {
+    let mut texts = Vec::new();
+    for (i, line) in data.lines().enumerate() {
+        let Some((l, text)) = line.split_once('\t') else {
+            continue;
+        };
+        let Some(k) = label(l.trim()) else {
+            continue;
+        };
+        for t in expand(text.trim(), i) {
+            texts.push((t, k));
+        }
+    }
+    texts
+}
+
+impl Model<N> {
+    /// The topic model, trained on `topic<TAB>text` lines.
+    pub(super) fn train(data: &str, options: TrainOptions) -> Model<N> {
+        let texts = labelled(data, |l| l.parse::<Topic>().ok().map(topic_index));
+        Model::train_on(&texts, options)
+    }
+}
+
+impl<const K: usize> Model<K> {
+    /// Trains on `(text, label index)` pairs; every index must be below `K`.
+    pub(super) fn train_on(texts: &[(String, usize)], options: TrainOptions) -> Model<K> {
         let table = Embeddings::get();
         let mut index: HashMap<u64, usize> = HashMap::new();
-        let mut texts: Vec<(String, usize)> = Vec::new();
-        for (i, line) in data.lines().enumerate() {
-            let Some((topic, text)) = line.split_once('\t') else {
-                continue;
-            };
-            let Ok(topic) = topic.trim().parse::<Topic>() else {
-                continue;
-            };
-            for t in expand(text.trim(), i) {
-                texts.push((t, topic_index(topic)));
-            }
-        }
+        let texts: Vec<&(String, usize)> = texts.iter().filter(|(_, k)| *k < K).collect();
         // Token weights for the dense reading: a / (a + p(token)) (smooth inverse frequency).
         let mut token_weight = vec![1.0f32; table.len()];
         if options.dense > 0.0 {
             let mut counts = vec![0u32; table.len()];
             let mut total = 0u64;
-            for (t, _) in &texts {
+            for (t, _) in texts.iter().copied() {
                 for id in table.tokens(t) {
                     counts[id as usize] += 1;
                     total += 1;
@@ -614,7 +643,7 @@ impl Model {
             }
         }
         let mut examples: Vec<(Vec<usize>, Vec<f32>, usize)> = Vec::with_capacity(texts.len());
-        for (t, gold) in &texts {
+        for (t, gold) in texts.iter().copied() {
             let mut ids: Vec<usize> = features(t)
                 .into_iter()
                 .map(|f| {
@@ -627,14 +656,14 @@ impl Model {
             let dense = dense_reading(table, &token_weight, t, options.dense);
             examples.push((ids, dense, *gold));
         }
-        let mut w = vec![[0f32; N]; index.len()];
+        let mut w = vec![[0f32; K]; index.len()];
         let dims = if options.dense > 0.0 { DIMS } else { 0 };
-        let mut dw = vec![[0f32; N]; dims];
-        let mut bias = [0f32; N];
+        let mut dw = vec![[0f32; K]; dims];
+        let mut bias = [0f32; K];
         // Averaged weights make the result stable whatever the example order.
-        let mut w_sum = vec![[0f32; N]; index.len()];
-        let mut dw_sum = vec![[0f32; N]; dims];
-        let mut b_sum = [0f32; N];
+        let mut w_sum = vec![[0f32; K]; index.len()];
+        let mut dw_sum = vec![[0f32; K]; dims];
+        let mut b_sum = [0f32; K];
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut steps = 0f32;
@@ -650,12 +679,12 @@ impl Model {
                 let (ids, dense, gold) = &examples[ei];
                 let mut z = bias;
                 for &f in ids {
-                    for c in 0..N {
+                    for c in 0..K {
                         z[c] += w[f][c];
                     }
                 }
                 for (x, row) in dense.iter().zip(&dw) {
-                    for c in 0..N {
+                    for c in 0..K {
                         z[c] += x * row[c];
                     }
                 }
@@ -666,7 +695,7 @@ impl Model {
                     sum += *v;
                 }
                 let scale = 1.0 / (ids.len().max(1) as f32).sqrt();
-                for c in 0..N {
+                for c in 0..K {
                     let g = z[c] / sum - if c == *gold { 1.0 } else { 0.0 };
                     if g.abs() < 1e-4 {
                         continue;
@@ -688,16 +717,16 @@ impl Model {
         // Averaging: w_avg = w - w_sum / steps.
         let steps = steps.max(1.0);
         for (wf, sf) in w.iter_mut().zip(&w_sum).chain(dw.iter_mut().zip(&dw_sum)) {
-            for c in 0..N {
+            for c in 0..K {
                 wf[c] -= sf[c] / steps;
             }
         }
-        for c in 0..N {
+        for c in 0..K {
             bias[c] -= b_sum[c] / steps;
         }
         // Multinomial naive Bayes over the sparse features (add-0.3 smoothing).
-        let mut counts = vec![[0f32; N]; index.len()];
-        let mut totals = [0f32; N];
+        let mut counts = vec![[0f32; K]; index.len()];
+        let mut totals = [0f32; K];
         for (ids, _, gold) in &examples {
             for &f in ids {
                 counts[f][*gold] += 1.0;
@@ -708,8 +737,8 @@ impl Model {
         let nb = counts
             .into_iter()
             .map(|c| {
-                let mut l = [0f32; N];
-                for k in 0..N {
+                let mut l = [0f32; K];
+                for k in 0..K {
                     l[k] = ((c[k] + 0.3) / (totals[k] + 0.3 * vocab)).ln();
                 }
                 l
@@ -727,7 +756,7 @@ impl Model {
     }
 
     /// Topic probabilities: the regression's and naive Bayes' posteriors blended.
-    pub(super) fn probabilities(&self, text: &str) -> Option<[f32; N]> {
+    pub(super) fn probabilities(&self, text: &str) -> Option<[f32; K]> {
         let mut ids: Vec<usize> = features(text)
             .iter()
             .filter_map(|f| self.index.get(f).copied())
@@ -744,15 +773,15 @@ impl Model {
         ids.sort_unstable();
         ids.dedup();
         let mut lr = self.bias;
-        let mut nb = [0f32; N];
+        let mut nb = [0f32; K];
         for &f in &ids {
-            for k in 0..N {
+            for k in 0..K {
                 lr[k] += self.weights[f][k];
                 nb[k] += self.nb[f][k];
             }
         }
         for (x, row) in dense.iter().zip(&self.dense_weights) {
-            for k in 0..N {
+            for k in 0..K {
                 lr[k] += x * row[k];
             }
         }
@@ -765,8 +794,8 @@ impl Model {
         }
         let b = posterior(&nb);
         let share = self.options.nb_share;
-        let mut p = [0f32; N];
-        for k in 0..N {
+        let mut p = [0f32; K];
+        for k in 0..K {
             p[k] = (1.0 - share) * a[k] + share * b[k];
         }
         Some(p)
@@ -796,11 +825,11 @@ fn dense_reading(table: &Embeddings, weights: &[f32], text: &str, len: f32) -> V
 }
 
 /// Softmax of scores.
-pub(super) fn posterior(s: &[f32; N]) -> [f32; N] {
+pub(super) fn posterior<const K: usize>(s: &[f32; K]) -> [f32; K] {
     let max = s.iter().copied().fold(f32::MIN, f32::max);
-    let mut p = [0f32; N];
+    let mut p = [0f32; K];
     let mut sum = 0.0;
-    for k in 0..N {
+    for k in 0..K {
         p[k] = (s[k] - max).exp();
         sum += p[k];
     }

@@ -4,6 +4,7 @@
 //! Pure functions over text: no randomness, no state. Each check returns the
 //! points it gives and the words it found, so the scorecard can quote evidence.
 
+use crate::classify::acts::{ActReading, SentenceAct, NOTE_ACTS, REQUEST_ACTS};
 use crate::classify::Classifier;
 use crate::scenario::{Medium, OrganizationFacts};
 use crate::topic::Topic;
@@ -161,6 +162,16 @@ fn requested_minutes(text: &str) -> Option<(u32, String)> {
         let is_min = |x: &str| x.starts_with("min");
         let unit_follows =
             is_min(next) || (next.chars().all(|c| c.is_ascii_digit()) && is_min(next2));
+        // "20-minute" and "20min" carry the unit in the token itself.
+        let (w, unit_inside) = match w.rsplit_once('-') {
+            Some((head, tail)) if tail.starts_with("min") => (head, true),
+            _ => match w.find(|c: char| c.is_alphabetic()) {
+                Some(k) if k > 0 && w[k..].starts_with("min") => (&w[..k], true),
+                _ => (*w, false),
+            },
+        };
+        let w = &w;
+        let unit_follows = unit_follows || unit_inside;
         // "15-20 minutes" arrives as one token "15-20".
         let nums: Vec<u32> = w
             .split('-')
@@ -200,49 +211,132 @@ fn requested_minutes(text: &str) -> Option<(u32, String)> {
     })
 }
 
-/// Whether the text asks for a job, internship, referral to a post or recommendation.
-fn job_ask_sentence(classifier: &Classifier, sents: &[String]) -> Option<String> {
-    const JOB_WORDS: &[&str] = &[
-        "job",
-        "jobs",
-        "hire",
-        "hiring",
-        "hired",
-        "opening",
-        "openings",
-        "vacancy",
-        "vacancies",
-        "position",
-        "positions",
-        "internship",
-        "internships",
-        "placement",
-        "cv",
-        "resume",
-        "employ",
-        "employment",
-        "recruit",
-        "recruiting",
-        "apply",
-        "referee",
-        "reference",
-        "recommendation",
-        "role",
-        "roles",
-        "work",
+/// How sure a sentence's act must be to count for the student.
+const ACT_FLOOR: f32 = 0.35;
+/// How sure a job-ask reading must be to cost points (unsure readings never cost).
+const SURE_JOB_ASK: f32 = 0.6;
+
+/// One sentence of a request or note and what it does.
+#[derive(Debug, Clone)]
+struct Sentence {
+    text: String,
+    acts: Option<ActReading>,
+}
+
+impl Sentence {
+    fn p(&self, act: SentenceAct) -> f32 {
+        self.acts.map_or(0.0, |a| a.p(act))
+    }
+
+    /// The sentence does `act`: it is its most likely act, or likely enough.
+    fn does(&self, act: SentenceAct) -> bool {
+        self.acts
+            .is_some_and(|a| a.best().0 == act || a.p(act) >= ACT_FLOOR)
+    }
+}
+
+/// The clauses of a long sentence: split where a comma, a semicolon or a
+/// dash is followed by a joining word. Pieces under three words stay joined.
+fn pieces(sentence: &str) -> Vec<String> {
+    const JOINERS: &[&str] = &[
+        "and", "so", "but", "because", "which", "as", "and,", "where",
     ];
+    /// Words that start a new clause even without a comma before them.
+    const STARTERS: &[&str] = &["because", "since"];
+    let mut out: Vec<String> = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    let ws: Vec<&str> = sentence.split_whitespace().collect();
+    for (i, w) in ws.iter().enumerate() {
+        cur.push(w);
+        let ends_clause = w.ends_with(',') || w.ends_with(';') || *w == "-" || *w == "—";
+        let next = ws.get(i + 1).map(|n| n.to_lowercase());
+        let next_joins = next.as_deref().is_some_and(|n| JOINERS.contains(&n));
+        let next_starts = next.as_deref().is_some_and(|n| STARTERS.contains(&n));
+        let ends_clause = ends_clause || next_starts;
+        let next_joins = next_joins || next_starts;
+        if ends_clause && next_joins && cur.len() >= 3 && ws.len() - i > 3 {
+            out.push(cur.join(" "));
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur.join(" "));
+    }
+    out
+}
+
+/// Reads each sentence, and each clause of a long sentence: a sentence does
+/// what any of its clauses does ("I'm Priya, a nursing student, and Dr Cho
+/// suggested I write" both says who she is and names the connection).
+fn read_sentences(classifier: &Classifier, text: &str, allowed: &[SentenceAct]) -> Vec<Sentence> {
+    let read = |t: &str| classifier.sentence_act(t).map(|r| r.within(allowed));
+    sentences(text)
+        .into_iter()
+        .map(|t| {
+            let mut acts = read(&t);
+            let parts = pieces(&t);
+            if parts.len() > 1 {
+                for part in &parts {
+                    if let Some(r) = read(part) {
+                        acts = Some(acts.map_or(r, |a| a.either(&r)));
+                    }
+                }
+            }
+            Sentence { acts, text: t }
+        })
+        .collect()
+}
+
+/// The first sentence doing `act`, clipped for evidence.
+fn first_doing(sents: &[Sentence], act: SentenceAct) -> Option<String> {
     sents
         .iter()
-        .find(|s| {
-            let ws = words(s);
-            let negated = ws
-                .iter()
-                .any(|w| ["not", "never", "no"].contains(&w.as_str()));
-            !negated
-                && ws.iter().any(|w| JOB_WORDS.contains(&w.as_str()))
-                && classifier.classify(s, None).topic == Topic::JobAsk
-        })
-        .cloned()
+        .find(|s| s.does(act))
+        .map(|s| clip(&s.text, 160))
+}
+
+fn push_unique(ev: &mut Vec<String>, s: String) {
+    if !ev.contains(&s) {
+        ev.push(s);
+    }
+}
+
+/// A job ask somewhere in the text, and how sure the reading is.
+#[derive(Debug, Clone, PartialEq)]
+enum JobRead {
+    None,
+    /// A sentence may ask for a job, but the reading is unsure: it costs nothing.
+    Unsure(String),
+    Sure(String),
+}
+
+/// Whether the text asks for a job, an internship, a referral to a post or a
+/// recommendation. Two readings are combined: the sentence's act and its
+/// topic. Offering the CV as background, ruling a job out, and repeating the
+/// professional's own advice are not job asks.
+fn job_ask(classifier: &Classifier, sents: &[Sentence]) -> JobRead {
+    let mut unsure = None;
+    for s in sents {
+        let act = s.p(SentenceAct::JobAsk);
+        let other = [
+            SentenceAct::ResumeOffer,
+            SentenceAct::NoJob,
+            SentenceAct::Specific,
+        ]
+        .iter()
+        .map(|a| s.p(*a))
+        .fold(0.0f32, f32::max);
+        let topic = classifier.classify(&s.text, None);
+        let topic_says = topic.topic == Topic::JobAsk;
+        let act_says = act >= ACT_FLOOR && act > other;
+        if act_says && topic_says && (act >= SURE_JOB_ASK || topic.penalised) {
+            return JobRead::Sure(clip(&s.text, 160));
+        }
+        if unsure.is_none() && (act_says || topic_says && topic.penalised && act >= 0.15) {
+            unsure = Some(clip(&s.text, 160));
+        }
+    }
+    unsure.map_or(JobRead::None, JobRead::Unsure)
 }
 
 const GOAL_MARKERS: &[&str] = &[
@@ -265,30 +359,433 @@ const GOAL_MARKERS: &[&str] = &[
     "pursue",
 ];
 
-const NO_JOB_MARKERS: &[&str] = &[
-    "not asking for a job",
-    "not looking for a job",
-    "not asking for a position",
-    "not asking you for a job",
-    "not job hunting",
-    "not job-hunting",
-    "not seeking a job",
-    "not seeking employment",
-    "not looking for work",
-    "not looking for employment",
-    "not asking for work",
-    "not asking for a referral",
-    "not asking for an internship",
-    "not looking for an internship",
-    "not a job request",
-    "not applying",
-    "not after a job",
-    "not looking to be hired",
-    "purely to learn",
-    "only to learn",
-    "just to learn",
-    "purely informational",
+/// The words of a text as written (case kept), letters, digits and apostrophes.
+fn raw_words(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Text-speak in the student's own spelling: "u", "thx", "gonna"... A capital
+/// single letter (a programming language such as C or R) is not text-speak.
+fn text_speak(text: &str) -> Vec<String> {
+    raw_words(text)
+        .into_iter()
+        .filter(|w| w.chars().all(|c| !c.is_uppercase()))
+        .filter(|w| TEXT_SPEAK.contains(&w.to_lowercase().as_str()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// ask.brief: short, to the point, tidy.
+fn ask_brief(text: &str, sents: &[Sentence], n_words: usize) -> Check {
+    let mut pts: i32 = match n_words {
+        0..=14 => 1,
+        15..=29 => 3,
+        30..=180 => 5,
+        181..=250 => 3,
+        _ => 1,
+    };
+    let mut notes = vec![format!("{n_words} words")];
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_lower = !letters.is_empty() && letters.iter().all(|c| c.is_lowercase());
+    let slang = text_speak(text);
+    let shouting = text.contains("!!") || text.contains("??");
+    let mut ev = Vec::new();
+    if all_lower {
+        pts -= 2;
+        notes.push("no capital letters".into());
+    }
+    if let Some(w) = slang.first() {
+        pts -= 2;
+        notes.push(format!("text-speak ({w})"));
+        if let Some(s) = sents
+            .iter()
+            .find(|s| raw_words(&s.text).contains(&w.as_str()))
+        {
+            ev.push(clip(&s.text, 160));
+        }
+    }
+    if shouting {
+        pts -= 1;
+        notes.push("repeated punctuation".into());
+    }
+    let pts = pts.clamp(0, 5);
+    let note = if n_words > 180 {
+        format!("Too long for a busy reader ({}).", notes.join(", "))
+    } else if n_words < 30 {
+        format!(
+            "Too thin to say who you are and what you want ({}).",
+            notes.join(", ")
+        )
+    } else if pts == 5 {
+        format!("Concise and tidy ({}).", notes.join(", "))
+    } else {
+        format!("Tidy it up: {}.", notes.join(", "))
+    };
+    Check::new("ask.brief", pts, 5, ev, note)
+}
+
+/// ask.identify: who you are, how you are connected, what you want.
+fn ask_identify(sents: &[Sentence]) -> Check {
+    let mut pts = 0;
+    let mut ev = Vec::new();
+    let mut missing = Vec::new();
+    match first_doing(sents, SentenceAct::Identify) {
+        Some(s) => {
+            pts += 2;
+            ev.push(s);
+        }
+        None => missing.push("who you are"),
+    }
+    match first_doing(sents, SentenceAct::Connection) {
+        Some(s) => {
+            pts += 2;
+            push_unique(&mut ev, s);
+        }
+        None => missing.push("how you know of them"),
+    }
+    let purpose = first_doing(sents, SentenceAct::Purpose)
+        .or_else(|| first_doing(sents, SentenceAct::Expertise));
+    match purpose {
+        Some(_) => pts += 1,
+        None => missing.push("what you want from the meeting"),
+    }
+    let note = if missing.is_empty() {
+        "You say who you are, how you found them and what you hope to learn.".to_string()
+    } else {
+        format!("Missing: {}.", missing.join(", "))
+    };
+    Check::new("ask.identify", pts, 5, ev, note)
+}
+
+/// ask.time: a bounded slot of 10-30 minutes, and a promise to keep to it.
+fn ask_time(text: &str, sents: &[Sentence]) -> Check {
+    let l = lower(text);
+    let mut ev = Vec::new();
+    let asked = requested_minutes(text);
+    let (mut pts, mut note) = match &asked {
+        Some((m, s)) if (10..=30).contains(m) => {
+            ev.push(clip(s, 160));
+            (4, format!("A bounded slot of {m} minutes."))
+        }
+        Some((m, s)) if *m < 10 => {
+            ev.push(clip(s, 160));
+            (
+                3,
+                format!("{m} minutes is very little; 10 to 30 is the usual ask."),
+            )
+        }
+        Some((m, s)) => {
+            ev.push(clip(s, 160));
+            (
+                0,
+                format!("{m} minutes is a big ask from a busy person; ask for 30 at most."),
+            )
+        }
+        None => {
+            if l.contains("as long as") || l.contains("however long") {
+                (
+                    0,
+                    "Open-ended: name a short, fixed amount of time.".to_string(),
+                )
+            } else if l.contains("few minutes") || l.contains("brief") || l.contains("quick") {
+                (2, "Say exactly how many minutes (10 to 30).".to_string())
+            } else {
+                (
+                    0,
+                    "No amount of time named: ask for 10 to 30 minutes.".to_string(),
+                )
+            }
+        }
+    };
+    // A promise is a sentence about time other than the one that asks for it.
+    let asked_in = asked.as_ref().map(|(_, s)| s.as_str()).unwrap_or("");
+    let promise = sents
+        .iter()
+        .find(|s| {
+            s.text != asked_in && s.does(SentenceAct::Time) && requested_minutes(&s.text).is_none()
+        })
+        .or_else(|| {
+            sents.iter().find(|s| {
+                let l = lower(&s.text);
+                [
+                    "keep it to",
+                    "keep to",
+                    "no more than",
+                    "not take more",
+                    "won't take more",
+                    "respect your time",
+                    "mindful of your time",
+                ]
+                .iter()
+                .any(|m| l.contains(m))
+            })
+        });
+    if let Some(s) = promise {
+        if pts > 0 {
+            pts += 2;
+            note.push_str(" You promise to keep to it.");
+        }
+        push_unique(&mut ev, clip(&s.text, 160));
+    } else if pts > 0 {
+        note.push_str(" Add a promise to keep to it.");
+    }
+    Check::new("ask.time", pts.min(6), 6, ev, note)
+}
+
+/// ask.no_job: says plainly that no job is asked for; a sure job ask is a red flag.
+fn ask_no_job(job: &JobRead, sents: &[Sentence]) -> Check {
+    let rules_out = first_doing(sents, SentenceAct::NoJob);
+    match (job, rules_out) {
+        (JobRead::Sure(s), _) => Check::new(
+            "ask.no_job",
+            -4,
+            4,
+            vec![s.clone()],
+            "The request asks for a job or a recommendation: most people say no, or meet you as an assessor.",
+        ),
+        (_, Some(s)) => Check::new(
+            "ask.no_job",
+            4,
+            4,
+            vec![s],
+            "You make clear you want information, not a job.",
+        ),
+        (_, None) => Check::new(
+            "ask.no_job",
+            1,
+            4,
+            vec![],
+            "Say plainly that you are not asking for a job, so they can relax.",
+        ),
+    }
+}
+
+/// ask.framing: a chat, a coffee or (for an email-only contact) an exchange by
+/// email, not an "interview".
+fn ask_framing(sents: &[Sentence], medium: Medium) -> Check {
+    let interview = sents
+        .iter()
+        .find(|s| words(&s.text).iter().any(|w| w.starts_with("interview")));
+    if let Some(s) = interview {
+        return Check::new(
+            "ask.framing",
+            0,
+            3,
+            vec![clip(&s.text, 160)],
+            "\"Interview\" sounds like hiring; call it a chat or a coffee.",
+        );
+    }
+    let asks = sents
+        .iter()
+        .find(|s| s.does(SentenceAct::Meeting) || s.does(SentenceAct::Time));
+    match asks {
+        Some(s) => {
+            let by_mail = words(&s.text)
+                .iter()
+                .any(|w| w.starts_with("email") || w.starts_with("e-mail") || w == "mail");
+            let note = if medium == Medium::Email && by_mail {
+                "Framed as a short exchange by email, which suits this contact."
+            } else {
+                "Framed as a conversation."
+            };
+            Check::new("ask.framing", 3, 3, vec![clip(&s.text, 160)], note)
+        }
+        None => Check::new(
+            "ask.framing",
+            1,
+            3,
+            vec![],
+            if medium == Medium::Email {
+                "Say what you are asking for: a few questions by email, or a short call."
+            } else {
+                "Say what kind of meeting: a short chat, a call, a coffee."
+            },
+        ),
+    }
+}
+
+/// ask.expertise: why them (their experience, a mutual contact).
+fn ask_expertise(sents: &[Sentence]) -> Check {
+    let mut pts = 0;
+    let mut ev = Vec::new();
+    if let Some(s) = first_doing(sents, SentenceAct::Expertise) {
+        pts += 2;
+        ev.push(s);
+    }
+    let mutual = sents
+        .iter()
+        .find(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text));
+    if let Some(s) = mutual {
+        pts += 2;
+        push_unique(&mut ev, clip(&s.text, 160));
+    }
+    let note = match pts {
+        4 => "You appeal to their experience and name the person who sent you.",
+        2 => "Good appeal; naming a mutual contact (or their expertise) makes a no harder.",
+        _ => "Tell them why them: their experience, or who suggested you write.",
+    };
+    Check::new("ask.expertise", pts, 4, ev, note)
+}
+
+/// Whether a connection sentence names somebody (a mutual contact) rather
+/// than a place the student found them.
+fn mentions_a_person(text: &str) -> bool {
+    const PEOPLE: &[&str] = &[
+        "suggested",
+        "recommended",
+        "referred",
+        "mentioned",
+        "pointed",
+        "told",
+        "gave",
+        "passed",
+        "introduced",
+        "friend",
+        "cousin",
+        "colleague",
+        "tutor",
+        "professor",
+        "advisor",
+        "adviser",
+        "lecturer",
+        "teacher",
+        "mentor",
+        "manager",
+        "uncle",
+        "aunt",
+        "sister",
+        "brother",
+        "mum",
+        "mom",
+        "dad",
+        "father",
+        "mother",
+        "coach",
+        "supervisor",
+        "counsellor",
+        "counselor",
+    ];
+    let ws = words(text);
+    ws.iter().any(|w| PEOPLE.iter().any(|p| w.starts_with(p)))
+        || raw_words(text)
+            .iter()
+            .skip(1)
+            .any(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1 && *w != "I")
+}
+
+/// Words that make a subject line read as junk when they are most of it.
+const GENERIC_SUBJECT: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "quick",
+    "question",
+    "help",
+    "opportunity",
+    "request",
+    "urgent",
+    "free",
+    "meeting",
+    "please",
+    "important",
+    "re",
+    "fwd",
 ];
+
+/// ask.subject (email only): a plain, specific subject line.
+fn ask_subject(text: &str) -> Check {
+    let subject = text
+        .lines()
+        .map(str::trim)
+        .find(|l| lower(l).starts_with("subject:") || lower(l).starts_with("re:"))
+        .map(|l| l.split_once(':').map_or("", |x| x.1).trim().to_string());
+    let Some(s) = subject else {
+        return Check::new(
+            "ask.subject",
+            0,
+            3,
+            vec![],
+            "No subject line: start with `Subject: ...` saying who you are and what you seek.",
+        );
+    };
+    let sw = words(&s);
+    let generic = sw
+        .iter()
+        .filter(|w| GENERIC_SUBJECT.contains(&w.as_str()))
+        .count();
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouting = letters.len() > 3 && letters.iter().all(|c| c.is_uppercase());
+    let junky = s.contains("!!")
+        || sw.iter().any(|w| ["urgent", "free"].contains(&w.as_str()))
+        || shouting
+        || sw.len() < 3
+        || generic * 2 >= sw.len();
+    if junky {
+        Check::new(
+            "ask.subject",
+            1,
+            3,
+            vec![s.clone()],
+            "The subject line could pass for junk: make it plain and specific (who you are, what you seek).",
+        )
+    } else if sw.len() > 20 {
+        Check::new(
+            "ask.subject",
+            2,
+            3,
+            vec![s.clone()],
+            "Specific, but long for an inbox: the first few words should carry it.",
+        )
+    } else {
+        Check::new(
+            "ask.subject",
+            3,
+            3,
+            vec![s.clone()],
+            "A clear, specific subject line.",
+        )
+    }
+}
+
+/// What a request does, read by meaning: one flag per thing the guide asks
+/// of a first contact. `coffeechat` scores from the same readings; this view
+/// is for measuring them against labelled requests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestFacts {
+    pub identify: bool,
+    pub connection: bool,
+    pub purpose: bool,
+    pub time_bounded: bool,
+    pub no_job: bool,
+    /// A sure job ask (an unsure one costs nothing and is not counted).
+    pub job_ask: bool,
+    pub framing: bool,
+    pub expertise: bool,
+    /// Email only: a subject line that is present and plain.
+    pub subject: Option<bool>,
+    pub textspeak: bool,
+}
+
+/// Reads a request into [`RequestFacts`].
+pub fn request_facts(classifier: &Classifier, text: &str, medium: Medium) -> RequestFacts {
+    let r = evaluate_request(classifier, text, medium, None);
+    let pts = |item: &str| r.check(item).map_or(0, |c| c.points);
+    let sents = read_sentences(classifier, text, REQUEST_ACTS);
+    RequestFacts {
+        identify: first_doing(&sents, SentenceAct::Identify).is_some(),
+        connection: first_doing(&sents, SentenceAct::Connection).is_some(),
+        purpose: first_doing(&sents, SentenceAct::Purpose).is_some(),
+        time_bounded: pts("ask.time") >= 3,
+        no_job: pts("ask.no_job") == 4,
+        job_ask: r.job_ask,
+        framing: pts("ask.framing") == 3,
+        expertise: pts("ask.expertise") >= 2,
+        subject: (medium == Medium::Email).then(|| pts("ask.subject") >= 2),
+        textspeak: !text_speak(text).is_empty(),
+    }
+}
 
 /// Scores a first-contact request against the ask.* items.
 pub fn evaluate_request(
@@ -298,408 +795,20 @@ pub fn evaluate_request(
     org: Option<&OrganizationFacts>,
 ) -> RequestReport {
     let _ = org;
-    let sents = sentences(text);
-    let l = lower(text);
-    let ws = words(text);
-    let n_words = ws.len();
-    let mut checks = Vec::new();
-
-    // ask.brief: short, to the point, tidy.
-    {
-        let mut pts: i32 = match n_words {
-            0..=14 => 1,
-            15..=29 => 3,
-            30..=180 => 5,
-            181..=250 => 3,
-            _ => 1,
-        };
-        let mut notes = vec![format!("{n_words} words")];
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        let all_lower = !letters.is_empty() && letters.iter().all(|c| c.is_lowercase());
-        let slang: Vec<&String> = ws
-            .iter()
-            .filter(|w| TEXT_SPEAK.contains(&w.as_str()))
-            .collect();
-        let shouting = text.contains("!!") || text.contains("??");
-        let mut ev = Vec::new();
-        if all_lower {
-            pts -= 2;
-            notes.push("no capital letters".into());
-        }
-        if !slang.is_empty() {
-            pts -= 2;
-            notes.push(format!("text-speak ({})", slang[0]));
-            if let Some(s) = find_sentence(&sents, &[slang[0].as_str()]) {
-                ev.push(clip(&s, 160));
-            }
-        }
-        if shouting {
-            pts -= 1;
-            notes.push("repeated punctuation".into());
-        }
-        let pts = pts.clamp(0, 5);
-        let note = if n_words > 180 {
-            format!("Too long for a busy reader ({}).", notes.join(", "))
-        } else if n_words < 30 {
-            format!(
-                "Too thin to say who you are and what you want ({}).",
-                notes.join(", ")
-            )
-        } else if pts == 5 {
-            format!("Concise and tidy ({}).", notes.join(", "))
-        } else {
-            format!("Tidy it up: {}.", notes.join(", "))
-        };
-        checks.push(Check::new("ask.brief", pts, 5, ev, note));
-    }
-
-    // ask.identify: who you are, your connection, what you want.
-    {
-        let mut pts = 0;
-        let mut ev = Vec::new();
-        let mut missing = Vec::new();
-        let who = find_sentence(
-            &sents,
-            &[
-                "my name is",
-                "i'm a ",
-                "i am a ",
-                "i'm an ",
-                "i am an ",
-                "student",
-                "graduate",
-                "i'm in my",
-                "i am in my",
-                "this is ",
-            ],
-        );
-        match who {
-            Some(s) => {
-                pts += 2;
-                ev.push(clip(&s, 160));
-            }
-            None => missing.push("who you are"),
-        }
-        let conn = find_sentence(
-            &sents,
-            &[
-                "suggested",
-                "recommended",
-                "referred",
-                "mentioned",
-                "pointed me",
-                "we met",
-                "met you",
-                "alumn",
-                "fellow",
-                "mutual",
-                "your talk",
-                "your article",
-                "your post",
-                "your profile",
-                "your presentation",
-                "your panel",
-                "heard you",
-                "read your",
-                "saw your",
-                "gave me your",
-                "passed on your",
-                "friend of",
-                "colleague of",
-                "through ",
-            ],
-        );
-        match conn {
-            Some(s) => {
-                pts += 2;
-                if !ev.contains(&clip(&s, 160)) {
-                    ev.push(clip(&s, 160));
-                }
-            }
-            None => missing.push("how you know of them"),
-        }
-        let what = find_sentence(
-            &sents,
-            &[
-                "learn",
-                "hear about",
-                "hear how",
-                "insight",
-                "advice",
-                "your experience",
-                "ask you",
-                "questions about",
-                "understand",
-                "find out",
-            ],
-        );
-        match what {
-            Some(_) => pts += 1,
-            None => missing.push("what you want from the meeting"),
-        }
-        let note = if missing.is_empty() {
-            "You say who you are, how you found them and what you hope to learn.".to_string()
-        } else {
-            format!("Missing: {}.", missing.join(", "))
-        };
-        checks.push(Check::new("ask.identify", pts, 5, ev, note));
-    }
-
-    // ask.time: a bounded slot of 10-30 minutes, and a promise to keep to it.
-    {
-        let mut ev = Vec::new();
-        let (mut pts, mut note) = match requested_minutes(text) {
-            Some((m, s)) if (10..=30).contains(&m) => {
-                ev.push(clip(&s, 160));
-                (4, format!("A bounded slot of {m} minutes."))
-            }
-            Some((m, s)) if m < 10 => {
-                ev.push(clip(&s, 160));
-                (
-                    3,
-                    format!("{m} minutes is very little; 10 to 30 is the usual ask."),
-                )
-            }
-            Some((m, s)) => {
-                ev.push(clip(&s, 160));
-                (
-                    0,
-                    format!("{m} minutes is a big ask from a busy person; ask for 30 at most."),
-                )
-            }
-            None => {
-                if l.contains("as long as") || l.contains("however long") || l.contains("whenever")
-                {
-                    (
-                        0,
-                        "Open-ended: name a short, fixed amount of time.".to_string(),
-                    )
-                } else if l.contains("few minutes") || l.contains("brief") || l.contains("quick") {
-                    (2, "Say exactly how many minutes (10 to 30).".to_string())
-                } else {
-                    (
-                        0,
-                        "No amount of time named: ask for 10 to 30 minutes.".to_string(),
-                    )
-                }
-            }
-        };
-        let promise = find_sentence(
-            &sents,
-            &[
-                "keep it to",
-                "keep to",
-                "no more than",
-                "not take more",
-                "won't take more",
-                "will not take more",
-                "respect your time",
-                "stick to",
-                "promise",
-                "not more than",
-                "strictly",
-                "keep it short",
-                "keep it brief",
-                "mindful of your time",
-                "watch the clock",
-            ],
-        );
-        if let Some(s) = promise {
-            if pts > 0 {
-                pts += 2;
-                note.push_str(" You promise to keep to it.");
-            }
-            let s = clip(&s, 160);
-            if !ev.contains(&s) {
-                ev.push(s);
-            }
-        } else if pts > 0 {
-            note.push_str(" Add a promise to keep to it.");
-        }
-        checks.push(Check::new("ask.time", pts.min(6), 6, ev, note));
-    }
-
-    // ask.no_job: says plainly that no job is asked for; a job ask is a red flag.
-    let job = job_ask_sentence(classifier, &sents);
-    let states_no_job = find_sentence(&sents, NO_JOB_MARKERS);
-    {
-        let c = match (&job, &states_no_job) {
-            (Some(s), _) => Check::new(
-                "ask.no_job",
-                -4,
-                4,
-                vec![clip(s, 160)],
-                "The request asks for a job or a recommendation: most people say no, or meet you as an assessor.",
-            ),
-            (None, Some(s)) => Check::new(
-                "ask.no_job",
-                4,
-                4,
-                vec![clip(s, 160)],
-                "You make clear you want information, not a job.",
-            ),
-            (None, None) => Check::new(
-                "ask.no_job",
-                1,
-                4,
-                vec![],
-                "Say plainly that you are not asking for a job, so they can relax.",
-            ),
-        };
-        checks.push(c);
-    }
-
-    // ask.framing: a chat or a coffee, not an "interview".
-    {
-        let chat = find_sentence(
-            &sents,
-            &[
-                "chat",
-                "coffee",
-                "conversation",
-                "talk",
-                "call",
-                "catch up",
-                "speak with",
-                "speak to",
-            ],
-        );
-        let interview = find_sentence(&sents, &["interview"]);
-        let c = match (chat, interview) {
-            (_, Some(s)) => Check::new(
-                "ask.framing",
-                0,
-                3,
-                vec![clip(&s, 160)],
-                "\"Interview\" sounds like hiring; call it a chat or a coffee.",
-            ),
-            (Some(s), None) => Check::new(
-                "ask.framing",
-                3,
-                3,
-                vec![clip(&s, 160)],
-                "Framed as a conversation.",
-            ),
-            (None, None) => Check::new(
-                "ask.framing",
-                1,
-                3,
-                vec![],
-                "Say what kind of meeting: a short chat, a call, a coffee.",
-            ),
-        };
-        checks.push(c);
-    }
-
-    // ask.expertise: why them (their experience, a mutual contact).
-    {
-        let mut pts = 0;
-        let mut ev = Vec::new();
-        let appeal = find_sentence(
-            &sents,
-            &[
-                "your experience",
-                "your expertise",
-                "your work",
-                "your career",
-                "admire",
-                "your article",
-                "your talk",
-                "known for",
-                "inspir",
-                "impressed",
-                "your path",
-                "your journey",
-                "your perspective",
-                "your insight",
-                "your advice",
-                "your background",
-                "you've built",
-                "you have built",
-            ],
-        );
-        if let Some(s) = appeal {
-            pts += 2;
-            ev.push(clip(&s, 160));
-        }
-        let mutual = find_sentence(
-            &sents,
-            &[
-                "suggested",
-                "recommended i",
-                "recommended that",
-                "referred me",
-                "mentioned you",
-                "pointed me",
-                "told me",
-                "gave me your",
-            ],
-        );
-        if let Some(s) = mutual {
-            pts += 2;
-            let s = clip(&s, 160);
-            if !ev.contains(&s) {
-                ev.push(s);
-            }
-        }
-        let note = match pts {
-            4 => "You appeal to their experience and name the person who sent you.",
-            2 => "Good appeal; naming a mutual contact (or their expertise) makes a no harder.",
-            _ => "Tell them why them: their experience, or who suggested you write.",
-        };
-        checks.push(Check::new("ask.expertise", pts, 4, ev, note));
-    }
-
-    // ask.subject: email only.
+    let sents = read_sentences(classifier, text, REQUEST_ACTS);
+    let n_words = words(text).len();
+    let job = job_ask(classifier, &sents);
+    let mut checks = vec![
+        ask_brief(text, &sents, n_words),
+        ask_identify(&sents),
+        ask_time(text, &sents),
+        ask_no_job(&job, &sents),
+        ask_framing(&sents, medium),
+        ask_expertise(&sents),
+    ];
     if medium == Medium::Email {
-        let subject = text
-            .lines()
-            .map(str::trim)
-            .find(|l| lower(l).starts_with("subject:") || lower(l).starts_with("re:"))
-            .map(|l| l.split_once(':').map_or("", |x| x.1).trim().to_string());
-        let c = match subject {
-            None => Check::new(
-                "ask.subject",
-                0,
-                3,
-                vec![],
-                "No subject line: start with `Subject: ...` saying who you are and what you seek.",
-            ),
-            Some(s) => {
-                let sw = words(&s);
-                let junky = s.contains('!')
-                    || sw.iter().any(|w| {
-                        [
-                            "urgent",
-                            "hi",
-                            "hello",
-                            "hey",
-                            "opportunity",
-                            "free",
-                            "help",
-                        ]
-                        .contains(&w.as_str())
-                    })
-                    || (s.chars().filter(|c| c.is_alphabetic()).count() > 3
-                        && s.chars()
-                            .filter(|c| c.is_alphabetic())
-                            .all(|c| c.is_uppercase()));
-                if sw.len() < 3 || sw.len() > 12 || junky {
-                    Check::new("ask.subject", 1, 3, vec![s.clone()], "The subject line could pass for junk: make it plain and specific (who you are, what you seek).")
-                } else {
-                    Check::new(
-                        "ask.subject",
-                        3,
-                        3,
-                        vec![s.clone()],
-                        "A clear, specific subject line.",
-                    )
-                }
-            }
-        };
-        checks.push(c);
+        checks.push(ask_subject(text));
     }
-
     let earned: i32 = checks.iter().map(|c| c.points.max(0)).sum();
     let max: i32 = checks.iter().map(|c| c.max).sum();
     let mut quality = if max > 0 {
@@ -707,14 +816,20 @@ pub fn evaluate_request(
     } else {
         0.0
     };
-    if job.is_some() {
+    let sure_job = matches!(job, JobRead::Sure(_));
+    if sure_job {
         quality *= 0.4;
     }
-    let states_goal = find_sentence(&sents, GOAL_MARKERS).is_some();
+    let l = lower(text);
+    let states_goal = GOAL_MARKERS.iter().any(|m| l.contains(m))
+        || sents.iter().any(|s| s.does(SentenceAct::Purpose))
+        || sents
+            .iter()
+            .any(|s| classifier.classify(&s.text, None).topic == Topic::ShareGoals);
     RequestReport {
         checks,
         quality,
-        job_ask: job.is_some(),
+        job_ask: sure_job,
         states_goal,
     }
 }
@@ -726,137 +841,299 @@ pub struct NoteReport {
     pub job_ask: bool,
 }
 
+/// What the note can be held against: the person the professional suggested
+/// and what they said in the meeting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoteContext<'a> {
+    /// The name the professional offered, if any.
+    pub referral: Option<&'a str>,
+    /// The professional's own lines in the meeting.
+    pub said: &'a [String],
+}
+
+/// Words too common to show that a note refers to what was said.
+const STOP: &[&str] = &[
+    "the",
+    "and",
+    "for",
+    "that",
+    "this",
+    "with",
+    "you",
+    "your",
+    "was",
+    "are",
+    "have",
+    "had",
+    "but",
+    "not",
+    "from",
+    "they",
+    "them",
+    "what",
+    "when",
+    "about",
+    "would",
+    "there",
+    "their",
+    "will",
+    "just",
+    "really",
+    "very",
+    "much",
+    "more",
+    "some",
+    "been",
+    "into",
+    "out",
+    "our",
+    "can",
+    "could",
+    "all",
+    "get",
+    "got",
+    "one",
+    "time",
+    "thank",
+    "thanks",
+    "it's",
+    "i'm",
+    "i've",
+    "that's",
+    "also",
+    "like",
+    "work",
+    "job",
+    "field",
+    "people",
+    "things",
+    "think",
+    "know",
+    "make",
+    "good",
+    "great",
+    "lot",
+    "well",
+    "said",
+    "told",
+    "advice",
+    "chat",
+    "talk",
+    "meeting",
+    "conversation",
+    "yesterday",
+    "today",
+    "again",
+    "which",
+    "who",
+    "how",
+    "why",
+    "where",
+    "than",
+    "then",
+    "even",
+    "still",
+    "being",
+    "does",
+    "did",
+    "doing",
+    "so",
+    "too",
+];
+
+fn content_words(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .filter(|w| w.chars().count() > 3 && !STOP.contains(&w.as_str()))
+        .map(|w| crate::classify::text::stem(&w))
+        .collect()
+}
+
+/// A sentence of the note that picks up something the professional said: it
+/// shares two content words with one of their lines, or reads as a reference.
+fn specific_sentence(sents: &[Sentence], said: &[String]) -> Option<String> {
+    let theirs: Vec<Vec<String>> = said.iter().map(|l| content_words(l)).collect();
+    sents
+        .iter()
+        .find(|s| {
+            let mine = content_words(&s.text);
+            theirs
+                .iter()
+                .any(|t| mine.iter().filter(|w| t.contains(w)).count() >= 2)
+        })
+        .or_else(|| sents.iter().find(|s| s.does(SentenceAct::Specific)))
+        .map(|s| clip(&s.text, 160))
+}
+
+/// after.thanks: a short, sincere thank-you (5), specific to what they said
+/// (3). A careless one-liner or text-speak earns little; a job ask costs.
+fn after_thanks(sents: &[Sentence], text: &str, said: &[String], job: &JobRead) -> Check {
+    let n_words = words(text).len();
+    if n_words == 0 {
+        return Check::new(
+            "after.thanks",
+            0,
+            8,
+            vec![],
+            "No follow-up note: a short thank-you leaves a lasting good impression.",
+        );
+    }
+    let thanks = first_doing(sents, SentenceAct::Thanks);
+    let specific = specific_sentence(sents, said);
+    let careless = n_words < 8 || !text_speak(text).is_empty();
+    let mut ev = Vec::new();
+    let (mut pts, mut note) = match &thanks {
+        None => (1, "The note never actually thanks them.".to_string()),
+        Some(s) => {
+            ev.push(s.clone());
+            if careless {
+                (
+                    2,
+                    "A one-line or text-speak thanks reads as careless: write two or three proper sentences."
+                        .to_string(),
+                )
+            } else if n_words > 200 {
+                (
+                    3,
+                    format!("A thank-you, but long ({n_words} words): keep it short."),
+                )
+            } else {
+                (5, "A short, sincere thank-you.".to_string())
+            }
+        }
+    };
+    match &specific {
+        Some(s) if !careless => {
+            pts += 3;
+            note.push_str(" It picks up something they actually said, so it reads as personal.");
+            push_unique(&mut ev, s.clone());
+        }
+        _ => note.push_str(" Mention one thing they said that helped, so it is not a form letter."),
+    }
+    if let JobRead::Sure(s) = job {
+        pts -= 6;
+        note = "The note asks for a job: it undoes the goodwill the meeting built.".to_string();
+        ev.push(s.clone());
+    }
+    Check::new("after.thanks", pts.clamp(-4, 8), 8, ev, note)
+}
+
+/// after.referral_done: only when a name was given; counts however the
+/// student refers to the person.
+fn after_referral_done(sents: &[Sentence], name: &str) -> Check {
+    let name_l = lower(name);
+    let parts: Vec<&str> = name_l
+        .split_whitespace()
+        .filter(|p| p.len() > 2 && !["dr.", "mr.", "ms.", "mrs."].contains(p))
+        .collect();
+    let by_name = sents.iter().find(|s| {
+        let ws = words(&s.text);
+        parts.iter().any(|p| ws.iter().any(|w| w == p))
+    });
+    let mention = by_name.or_else(|| sents.iter().find(|s| s.does(SentenceAct::ReferralDone)));
+    match mention {
+        Some(s) => Check::new(
+            "after.referral_done",
+            3,
+            3,
+            vec![clip(&s.text, 160)],
+            "You report back on the contact they gave you.",
+        ),
+        None => Check::new(
+            "after.referral_done",
+            0,
+            3,
+            vec![],
+            format!("They gave you {name}: say that you have written to them (or will)."),
+        ),
+    }
+}
+
+/// after.update: what the student will do next, or an offer to keep them posted.
+fn after_update(sents: &[Sentence]) -> Check {
+    match first_doing(sents, SentenceAct::Update) {
+        Some(s) => Check::new(
+            "after.update",
+            4,
+            4,
+            vec![s],
+            "You tell them what you will do next and keep the door open.",
+        ),
+        None => Check::new(
+            "after.update",
+            0,
+            4,
+            vec![],
+            "Tell them what you plan to do with their advice, and offer to keep them posted.",
+        ),
+    }
+}
+
+/// What a note does, read by meaning (see [`RequestFacts`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteFacts {
+    pub thanks: bool,
+    pub specific: bool,
+    pub update: bool,
+    /// Only when a referral was given.
+    pub referral_done: Option<bool>,
+    pub job_ask: bool,
+    /// Text-speak or a careless one-liner.
+    pub textspeak: bool,
+}
+
+/// Reads a note into [`NoteFacts`].
+pub fn note_facts(classifier: &Classifier, text: &str, context: NoteContext<'_>) -> NoteFacts {
+    let notes = [text.to_string()];
+    let r = evaluate_note_in(classifier, &notes, context);
+    let sents = read_sentences(classifier, text, NOTE_ACTS);
+    NoteFacts {
+        thanks: first_doing(&sents, SentenceAct::Thanks).is_some(),
+        specific: specific_sentence(&sents, context.said).is_some(),
+        update: first_doing(&sents, SentenceAct::Update).is_some(),
+        referral_done: r
+            .checks
+            .iter()
+            .find(|c| c.item == "after.referral_done")
+            .map(|c| c.points > 0),
+        job_ask: r.job_ask,
+        textspeak: !text_speak(text).is_empty() || words(text).len() < 8,
+    }
+}
+
 /// Scores the follow-up note(s). `referral` is the name the professional offered, if any.
 pub fn evaluate_note(
     classifier: &Classifier,
     notes: &[String],
     referral: Option<&str>,
 ) -> NoteReport {
+    evaluate_note_in(
+        classifier,
+        notes,
+        NoteContext {
+            referral,
+            said: &[],
+        },
+    )
+}
+
+/// Scores the follow-up note(s) against what happened in the meeting.
+pub fn evaluate_note_in(
+    classifier: &Classifier,
+    notes: &[String],
+    context: NoteContext<'_>,
+) -> NoteReport {
     let text = notes.join("\n");
-    let sents = sentences(&text);
-    let n_words = words(&text).len();
-    let mut checks = Vec::new();
-    let job = job_ask_sentence(classifier, &sents);
-
-    // after.thanks
-    {
-        let thanks = find_sentence(
-            &sents,
-            &["thank", "grateful", "appreciate", "thx", "cheers"],
-        );
-        let (mut pts, mut note, mut ev) = match (&thanks, n_words) {
-            (_, 0) => (
-                0,
-                "No follow-up note: a short thank-you leaves a lasting good impression."
-                    .to_string(),
-                vec![],
-            ),
-            (Some(s), 1..=200) => (
-                8,
-                "A short, sincere thank-you.".to_string(),
-                vec![clip(s, 160)],
-            ),
-            (Some(s), _) => (
-                5,
-                format!("A thank-you, but long ({n_words} words): keep it short."),
-                vec![clip(s, 160)],
-            ),
-            (None, _) => (
-                2,
-                "The note never actually says thank you.".to_string(),
-                vec![],
-            ),
-        };
-        if let Some(s) = &job {
-            pts -= 6;
-            note = "The note asks for a job: it undoes the goodwill the meeting built.".to_string();
-            ev.push(clip(s, 160));
-        }
-        checks.push(Check::new("after.thanks", pts.clamp(-4, 8), 8, ev, note));
+    let sents = read_sentences(classifier, &text, NOTE_ACTS);
+    let job = job_ask(classifier, &sents);
+    let mut checks = vec![after_thanks(&sents, &text, context.said, &job)];
+    if let Some(name) = context.referral {
+        checks.push(after_referral_done(&sents, name));
     }
-
-    // after.referral_done: only when a name was given.
-    if let Some(name) = referral {
-        let name_l = lower(name);
-        let parts: Vec<&str> = name_l
-            .split_whitespace()
-            .filter(|p| p.len() > 2 && !["dr.", "mr.", "ms.", "mrs."].contains(p))
-            .collect();
-        let mention = sents
-            .iter()
-            .find(|s| {
-                let l = lower(s);
-                parts.iter().any(|p| l.contains(p))
-            })
-            .cloned();
-        let c = match mention {
-            Some(s) => Check::new(
-                "after.referral_done",
-                3,
-                3,
-                vec![clip(&s, 160)],
-                "You report back on the contact they gave you.",
-            ),
-            None => Check::new(
-                "after.referral_done",
-                0,
-                3,
-                vec![],
-                format!("They gave you {name}: say that you have written to them (or will)."),
-            ),
-        };
-        checks.push(c);
-    }
-
-    // after.update
-    {
-        let upd = find_sentence(
-            &sents,
-            &[
-                "keep you posted",
-                "keep you updated",
-                "let you know",
-                "update you",
-                "i've decided",
-                "i have decided",
-                "i decided",
-                "i've signed up",
-                "i have signed up",
-                "i've enrolled",
-                "i have enrolled",
-                "i've applied",
-                "i have applied",
-                "next step",
-                "my plan",
-                "i'm going to",
-                "i am going to",
-                "i will",
-                "i'll",
-                "keep in touch",
-                "stay in touch",
-            ],
-        );
-        let c = match upd {
-            Some(s) => Check::new(
-                "after.update",
-                4,
-                4,
-                vec![clip(&s, 160)],
-                "You tell them what you will do next and keep the door open.",
-            ),
-            None => Check::new(
-                "after.update",
-                0,
-                4,
-                vec![],
-                "Tell them what you plan to do with their advice, and offer to keep them posted.",
-            ),
-        };
-        checks.push(c);
-    }
+    checks.push(after_update(&sents));
     NoteReport {
         checks,
-        job_ask: job.is_some(),
+        job_ask: matches!(job, JobRead::Sure(_)),
     }
 }
 
@@ -928,6 +1205,12 @@ to learn from your experience.\n\nThank you,\nSam";
         assert_eq!(requested_minutes("half an hour").map(|x| x.0), Some(30));
         assert_eq!(requested_minutes("an hour or two").map(|x| x.0), Some(60));
         assert_eq!(requested_minutes("no figure here"), None);
+        assert_eq!(requested_minutes("a 20-minute call").map(|x| x.0), Some(20));
+        assert_eq!(requested_minutes("just 15min?").map(|x| x.0), Some(15));
+        assert_eq!(
+            requested_minutes("a twenty-minute chat").map(|x| x.0),
+            Some(20)
+        );
     }
 
     #[test]
@@ -947,11 +1230,21 @@ to learn from your experience.\n\nThank you,\nSam";
     #[test]
     fn the_note_rewards_thanks_referral_and_update() {
         let note = vec![
-            "Thank you so much for your time yesterday. I wrote to Marcus Lee as you suggested. \
-I've decided to take the statistics course, and I'll keep you posted."
+            "Thank you so much for your time yesterday. Your point about learning statistics early \
+stuck with me. I wrote to Marcus Lee as you suggested. I've decided to take the statistics course, \
+and I'll keep you posted."
                 .to_string(),
         ];
-        let r = evaluate_note(&Classifier::new(), &note, Some("Marcus Lee"));
+        let said =
+            vec!["Learning statistics early made the biggest difference for me.".to_string()];
+        let r = evaluate_note_in(
+            &Classifier::new(),
+            &note,
+            NoteContext {
+                referral: Some("Marcus Lee"),
+                said: &said,
+            },
+        );
         for c in &r.checks {
             assert_eq!(c.points, c.max, "{}: {}", c.item, c.note);
         }
