@@ -1,29 +1,46 @@
 //! The Discord front end (serenity + poise): the only module that imports them.
 //!
-//! Handlers stay thin: parse, lock the user's session, call the engine, store the
-//! turn, then render with [`view`]. State lives in one [`Data`] built once; no lock
-//! of ours is held across an `.await` except the per-user async mutex that
-//! serialises one student's messages.
+//! (`cli::bot` only calls [`build_client`] and reads [`fatal_error`].)
+//!
+//! Handlers stay thin: acknowledge (defer) first, resolve the caller once
+//! ([`Data::student`]), take the user's lock only around the engine and the
+//! store, release it, then reply through [`reply`]. No lock is held across a
+//! Discord request. Every failure becomes a [`BotError`] and is answered in one
+//! place ([`on_error`] for commands, the event handler for buttons, forms and
+//! messages); custom ids are parsed once into an [`Action`].
 //!
 //! [`build_client`] is the one way a client is made: production talks to Discord
-//! with serenity's rate limiter on; tests pass the local stand-in's URL, which
-//! needs the rate limiter off, and then [`retry`](mod@retry) handles 429s itself.
+//! with serenity's rate limiter on; tests pass the local stand-in's URL (loopback
+//! only), which needs the rate limiter off. Every request has a timeout and goes
+//! through [`retry`](mod@retry).
 
+pub mod action;
 pub mod commands;
+pub mod error;
+pub mod logs;
 pub mod practice;
+pub mod register;
 pub mod render;
+pub mod reply;
 pub mod retry;
 pub mod view;
 
+pub use action::Action;
+pub use error::BotError;
+pub use reply::Reply;
 pub use retry::retry;
 
 use crate::engine::Engine;
-use crate::store::Store;
+use crate::store::{Store, StoredSession, UserId as StoreUser};
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{CreateAllowedMentions, GatewayIntents};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The platform name users are stored under.
+pub const PLATFORM: &str = "discord";
 
 /// Shared state, built once at start-up and handed to every handler.
 pub struct Data {
@@ -33,10 +50,28 @@ pub struct Data {
     pub fixed_seed: Option<u64>,
     user_locks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
     seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
+    /// Channels where a content-less message has already had the `/say` hint.
+    hinted: Mutex<HashSet<u64>>,
+    /// Replies waiting for the student's Resend.
+    pub(crate) unsent: practice::Unsent,
 }
 
-pub type Error = anyhow::Error;
+pub type Error = BotError;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// The caller, resolved once: their Discord id and stored user, if any.
+#[derive(Debug, Clone)]
+pub struct Student {
+    pub discord: serenity::UserId,
+    pub user: Option<StoreUser>,
+}
+
+impl Student {
+    /// Whether the stored session is this student's.
+    pub fn owns(&self, s: &StoredSession) -> bool {
+        self.user.as_ref().is_some_and(|u| *u == s.user_id)
+    }
+}
 
 impl Data {
     pub fn new(engine: Arc<Engine>, store: Store) -> Data {
@@ -46,10 +81,13 @@ impl Data {
             fixed_seed: None,
             user_locks: Mutex::new(HashMap::new()),
             seen: Mutex::new((HashSet::new(), VecDeque::new())),
+            hinted: Mutex::new(HashSet::new()),
+            unsent: practice::Unsent::default(),
         }
     }
 
-    /// The async mutex that serialises one user's session updates.
+    /// The async mutex that serialises one user's session updates. Held only
+    /// around the engine and the store, never across a Discord request.
     pub fn user_lock(&self, user: u64) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.user_locks.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(user).or_default().clone()
@@ -70,6 +108,63 @@ impl Data {
         }
         true
     }
+
+    /// True the first time a channel is hinted to use `/say`.
+    pub fn first_hint(&self, channel: u64) -> bool {
+        let mut g = self.hinted.lock().unwrap_or_else(|e| e.into_inner());
+        g.insert(channel)
+    }
+
+    /// Resolves the Discord user acting into a [`Student`].
+    pub async fn student(&self, user: serenity::UserId) -> Result<Student, BotError> {
+        let stored = self
+            .store
+            .find_user(PLATFORM, &user.get().to_string())
+            .await?;
+        Ok(Student {
+            discord: user,
+            user: stored,
+        })
+    }
+
+    /// The student's open practice, or [`BotError::NoPractice`].
+    pub async fn open_practice(&self, student: &Student) -> Result<StoredSession, BotError> {
+        let Some(u) = &student.user else {
+            return Err(BotError::NoPractice);
+        };
+        self.store
+            .open_session_for(u)
+            .await?
+            .ok_or(BotError::NoPractice)
+    }
+
+    /// The practice with this id, if it is the student's.
+    pub async fn practice_by_id(
+        &self,
+        student: &Student,
+        id: &str,
+    ) -> Result<StoredSession, BotError> {
+        let s = self
+            .store
+            .get_session(id)
+            .await?
+            .ok_or(BotError::PracticeGone)?;
+        if !student.owns(&s) {
+            return Err(BotError::NotYourSession);
+        }
+        Ok(s)
+    }
+
+    /// The open practice living in `channel`, whoever owns it.
+    pub async fn practice_in(
+        &self,
+        channel: serenity::ChannelId,
+    ) -> Result<Option<StoredSession>, BotError> {
+        Ok(self
+            .store
+            .session_in_channel(&channel.get().to_string())
+            .await?)
+    }
 }
 
 /// Every slash command.
@@ -89,37 +184,96 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
     ]
 }
 
-/// No message of the bot may ping anyone.
-pub fn no_mentions() -> CreateAllowedMentions {
+/// No message of the bot may ping anyone: set once, as the HTTP client's and
+/// poise's default for every body.
+fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 
-/// A short private reply to the user who ran the command.
-pub async fn reply_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> {
-    let reply = poise::CreateReply::default()
-        .content(text)
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
-}
-
+/// The answer to any poise error: every kind gets a reply to the user (never
+/// internal text); internal errors are logged with the incident id they show.
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
-    match error {
-        poise::FrameworkError::Command { error, ctx, .. } => {
-            tracing::error!(command = %ctx.command().name, error = ?error, "command failed");
-            let reply = poise::CreateReply::default()
-                .content("Sorry, something went wrong on our side. Please try again in a moment.")
-                .ephemeral(true)
-                .allowed_mentions(no_mentions());
-            if let Err(e) = retry(|| ctx.send(reply.clone())).await {
-                tracing::warn!(error = %e, "could not tell the user about a failed command");
-            }
+    use poise::FrameworkError as F;
+    let answer = match &error {
+        F::Command { error, ctx, .. } => Some((*ctx, error.report(&ctx.command().name))),
+        F::ArgumentParse { ctx, .. } => Some((*ctx, BotError::BadArgument.report("argument"))),
+        F::CommandStructureMismatch {
+            ctx, description, ..
+        } => {
+            tracing::warn!(description, "a command's registered shape does not match");
+            Some((
+                poise::Context::Application(*ctx),
+                BotError::BadArgument.report("command structure"),
+            ))
         }
-        other => {
-            if let Err(e) = poise::builtins::on_error(other).await {
-                tracing::error!(error = ?e, "error while handling an error");
+        F::SubcommandRequired { ctx, .. } => Some((
+            *ctx,
+            "Pick one of this command's subcommands from the list.".to_string(),
+        )),
+        F::CommandPanic { ctx, .. } => {
+            let e = BotError::Other(anyhow::anyhow!("the command panicked"));
+            Some((*ctx, e.report(&ctx.command().name)))
+        }
+        F::CooldownHit {
+            ctx,
+            remaining_cooldown,
+            ..
+        } => Some((
+            *ctx,
+            format!(
+                "Please wait {} seconds before using this again.",
+                remaining_cooldown.as_secs().max(1)
+            ),
+        )),
+        F::MissingBotPermissions { ctx, .. } => {
+            Some((*ctx, BotError::MissingPermission.report("permissions")))
+        }
+        F::MissingUserPermissions { ctx, .. } | F::NotAnOwner { ctx, .. } => {
+            Some((*ctx, BotError::ManagersOnly.report("permissions")))
+        }
+        F::PermissionFetchFailed { ctx, .. } => {
+            Some((*ctx, BotError::TryAgainShortly.report("permissions")))
+        }
+        F::GuildOnly { ctx, .. } => Some((*ctx, BotError::ServerOnly.report("guild only"))),
+        F::DmOnly { ctx, .. } | F::NsfwOnly { ctx, .. } => Some((
+            *ctx,
+            "This command can't be used in this channel.".to_string(),
+        )),
+        F::CommandCheckFailed { ctx, error, .. } => Some((
+            *ctx,
+            match error {
+                Some(e) => e.report("check"),
+                None => BotError::ManagersOnly.report("check"),
+            },
+        )),
+        F::Setup { error, .. } => {
+            tracing::error!(error = %error, "start-up failed");
+            None
+        }
+        F::EventHandler { error, .. } => {
+            // Event handlers answer their own errors; this is only a log line.
+            let _ = error.report("event handler");
+            None
+        }
+        F::UnknownInteraction {
+            interaction,
+            framework,
+            ..
+        } => {
+            let http = &framework.serenity_context.http;
+            let r = Reply::private(
+                "That command is no longer available. Discord may take a few minutes to show the current ones.",
+            );
+            if let Err(e) = reply::respond(http, interaction.id, &interaction.token, r).await {
+                tracing::warn!(error = %e, "could not answer an unknown command");
             }
+            None
+        }
+        _ => None,
+    };
+    if let Some((ctx, text)) = answer {
+        if let Err(e) = reply::send(ctx, Reply::private(text)).await {
+            tracing::warn!(error = %e, "could not tell the user about a failed command");
         }
     }
 }
@@ -131,54 +285,283 @@ async fn event_handler(
     let ctx = fw.serenity_context;
     let data = fw.user_data;
     match event {
-        serenity::FullEvent::Message { new_message } => {
-            practice::on_message(ctx, data, new_message).await
+        serenity::FullEvent::Ready { data_about_bot } => {
+            use_resume_url(ctx, &data_about_bot.resume_gateway_url).await;
         }
-        serenity::FullEvent::InteractionCreate { interaction } => match interaction {
-            serenity::Interaction::Component(c) => practice::on_component(ctx, data, c).await,
-            serenity::Interaction::Modal(m) => commands::on_modal(ctx, data, m).await,
-            _ => Ok(()),
-        },
-        _ => Ok(()),
+        serenity::FullEvent::Message { new_message } => {
+            if let Err(e) = practice::on_message(ctx, data, new_message).await {
+                let text = e.report("message");
+                let r = Reply::private(text);
+                if let Err(e2) = reply::post(&ctx.http, new_message.channel_id, r).await {
+                    tracing::warn!(error = %e2, "could not tell the student about a failed message");
+                }
+            }
+        }
+        serenity::FullEvent::InteractionCreate { interaction } => {
+            let (id, token, result) = match interaction {
+                serenity::Interaction::Component(c) => {
+                    (c.id, &c.token, practice::on_component(ctx, data, c).await)
+                }
+                serenity::Interaction::Modal(m) => {
+                    (m.id, &m.token, commands::on_modal(ctx, data, m).await)
+                }
+                _ => return Ok(()),
+            };
+            if let Err(e) = result {
+                answer_interaction_error(&ctx.http, id, token, &e).await;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Tells the user of a button or form what went wrong: as the interaction's
+/// response, or, when it was already acknowledged, as a private follow-up.
+async fn answer_interaction_error(
+    http: &serenity::Http,
+    id: serenity::InteractionId,
+    token: &str,
+    e: &BotError,
+) {
+    let text = e.report("interaction");
+    let first = reply::respond(http, id, token, Reply::private(text.clone())).await;
+    let already = matches!(&first, Err(BotError::Discord(d))
+        if error::discord_code(d) == Some(error::codes::ALREADY_ACKNOWLEDGED));
+    let out = if already {
+        reply::follow_up(http, token, Reply::private(text)).await
+    } else {
+        first
+    };
+    if let Err(e) = out {
+        tracing::warn!(error = %e, "could not tell the user about a failed interaction");
     }
 }
 
 /// Options for [`build_client`].
 pub struct BotConfig {
-    /// Discord's API base for tests (the local stand-in); `None` is discord.com.
+    /// Discord's API base for tests (the local stand-in, loopback only); `None` is discord.com.
     pub api_base: Option<String>,
     /// Whether the bot has the privileged MESSAGE_CONTENT intent.
     pub message_content: bool,
+    /// The timeout of one HTTP request ([`retry::REQUEST_TIMEOUT`] by default).
+    pub request_timeout: Option<Duration>,
+    /// How long the gateway may take to send READY ([`READY_TIMEOUT`] by default).
+    pub ready_timeout: Option<Duration>,
+}
+
+/// How long the bot waits for its first READY before it stops with what to
+/// fix: serenity 0.12.5 re-identifies for ever after close codes 4010-4012
+/// (and would reach Discord's 1,000 identifies a day), roughly one identify
+/// every 5 seconds, so this bounds them to about a dozen.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl BotConfig {
+    /// Talks to Discord itself.
+    pub fn discord(message_content: bool) -> BotConfig {
+        BotConfig {
+            api_base: None,
+            message_content,
+            request_timeout: None,
+            ready_timeout: None,
+        }
+    }
+}
+
+/// Accepts a stand-in API base only on a loopback address: the bot token is
+/// sent there and serenity's rate limiter is off for it.
+pub fn check_api_base(base: &str) -> anyhow::Result<String> {
+    let url =
+        url::Url::parse(base).with_context(|| "COFFEECHAT_DISCORD_API is not a URL".to_string())?;
+    if !matches!(url.scheme(), "http" | "https") {
+        anyhow::bail!("COFFEECHAT_DISCORD_API must be an http:// or https:// URL");
+    }
+    if !is_loopback(&url) {
+        anyhow::bail!(
+            "COFFEECHAT_DISCORD_API must be a loopback address (127.0.0.1, ::1 or localhost) for a local stand-in, not {}: the bot token would be sent there",
+            url.host_str().unwrap_or("(no host)")
+        );
+    }
+    Ok(base.trim_end_matches('/').to_string())
+}
+
+/// Whether a URL's host is this machine.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// The HTTP client for Discord (`api_base: None`) or for a stand-in at `api_base`.
 ///
-/// With a base URL, serenity's rate limiter is off (it would ignore the base
-/// URL) and the reqwest client ignores proxy environment variables, so no
-/// `HTTP_PROXY` on a CI machine can divert loopback traffic. Every message
-/// defaults to pinging nobody.
-pub fn build_http(token: &str, api_base: Option<&str>) -> anyhow::Result<serenity::Http> {
+/// Every request has a timeout. With a base URL (loopback only), serenity's
+/// rate limiter is off (it would ignore the base URL) and the reqwest client
+/// ignores proxy environment variables, so no `HTTP_PROXY` on a CI machine can
+/// divert loopback traffic. Every message defaults to pinging nobody.
+pub fn build_http(
+    token: &str,
+    api_base: Option<&str>,
+    timeout: Duration,
+) -> anyhow::Result<serenity::Http> {
+    logs::add_secret(token);
     let mut http = serenity::HttpBuilder::new(token);
+    let client = reqwest::Client::builder().use_rustls_tls().timeout(timeout);
     if let Some(base) = api_base {
-        let client = reqwest::Client::builder()
+        let base = check_api_base(base)?;
+        let client = client
             .no_proxy()
             .build()
             .context("building the HTTP client")?;
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true)
-            .client(client);
+        http = http.proxy(base).ratelimiter_disabled(true).client(client);
+    } else {
+        http = http.client(client.build().context("building the HTTP client")?);
     }
     Ok(http.default_allowed_mentions(no_mentions()).build())
 }
 
+/// The gateway URL every shard (re)connects to, shared with serenity.
+struct GatewayUrl;
+
+impl serenity::prelude::TypeMapKey for GatewayUrl {
+    /// The URL, and whether only loopback URLs may be used (a stand-in).
+    type Value = (Arc<tokio::sync::Mutex<String>>, bool);
+}
+
+/// Makes later reconnects go to READY's `resume_gateway_url`, as Discord asks.
+///
+/// serenity 0.12.5 keeps one URL for every connection of a shard and would
+/// resume on the one `GET /gateway/bot` gave; it reads that shared URL at
+/// each (re)connect, so setting it here makes RESUMEs go where Discord says.
+/// The same URL then serves a re-IDENTIFY too (serenity has no separate
+/// one). With a stand-in, a non-loopback URL is ignored.
+async fn use_resume_url(ctx: &serenity::Context, resume: &str) {
+    let Some((url, loopback_only)) = ctx.data.read().await.get::<GatewayUrl>().cloned() else {
+        return;
+    };
+    let Ok(parsed) = url::Url::parse(resume) else {
+        return;
+    };
+    if loopback_only && !is_loopback(&parsed) {
+        tracing::warn!("ignored a resume_gateway_url that is not on this machine");
+        return;
+    }
+    *url.lock().await = resume.trim_end_matches('/').to_string();
+}
+
+/// Whether READY has arrived, and how long to wait for it.
+struct ReadySeen;
+
+impl serenity::prelude::TypeMapKey for ReadySeen {
+    type Value = (Arc<std::sync::atomic::AtomicBool>, Duration);
+}
+
+/// Stops the bot with a one-line error if the gateway never sends READY in
+/// time (the fatal close codes serenity 0.12.5 loops on).
+fn watch_ready(
+    client: &serenity::Client,
+    seen: Arc<std::sync::atomic::AtomicBool>,
+    wait: Duration,
+) {
+    let data = client.data.clone();
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(wait).await;
+        if seen.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let line = format!(
+            "Discord's gateway did not accept the bot within {} s (no READY). It closes the connection \
+             with 4010/4011 when the shard settings are wrong (the bot needs sharding), 4012 for an \
+             API version it does not support, 4013/4014 for intents: check the intents enabled in the \
+             developer portal (Bot -> Privileged Gateway Intents) or run with --no-message-content",
+            wait.as_secs()
+        );
+        tracing::error!("{line}");
+        data.write().await.insert::<Fatal>(line);
+        shards.shutdown_all().await;
+    });
+}
+
+/// Where a fatal start-up or gateway error is left for [`fatal_error`].
+struct Fatal;
+
+impl serenity::prelude::TypeMapKey for Fatal {
+    type Value = String;
+}
+
+/// The one-line reason the bot stopped itself, if it did (read after `Client::start` returns).
+pub async fn fatal_error(client: &serenity::Client) -> Option<String> {
+    client.data.read().await.get::<Fatal>().cloned()
+}
+
+/// Records a fatal error and stops every shard, so `Client::start` returns.
+async fn stop_with(ctx: &serenity::Context, shards: &serenity::ShardManager, line: String) {
+    tracing::error!("{line}");
+    ctx.data.write().await.insert::<Fatal>(line);
+    shards.shutdown_all().await;
+}
+
+/// Runs the client until Ctrl-C or a fatal error; every way it can stop with an
+/// error is one line saying what to fix.
+pub async fn run(client: &mut serenity::Client) -> anyhow::Result<()> {
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            shards.shutdown_all().await;
+        }
+    });
+    let ready = client.data.read().await.get::<ReadySeen>().cloned();
+    if let Some((seen, wait)) = ready {
+        watch_ready(client, seen, wait);
+    }
+    let started = client.start().await;
+    if let Some(line) = fatal_error(client).await {
+        anyhow::bail!("{line}");
+    }
+    started.map_err(|e| match &e {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))
+            if r.status_code.as_u16() == 401 =>
+        {
+            anyhow::anyhow!("Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN")
+        }
+        serenity::Error::Gateway(g) => anyhow::anyhow!(
+            "the Discord gateway refused the connection: {g}; {}",
+            gateway_hint(g)
+        ),
+        _ => anyhow::anyhow!("the bot stopped: {}", error::describe(&e)),
+    })
+}
+
+/// What to fix for a gateway error that stops the bot.
+fn gateway_hint(g: &serenity::GatewayError) -> &'static str {
+    match g {
+        serenity::GatewayError::InvalidAuthentication => "check the bot token in DISCORD_TOKEN",
+        serenity::GatewayError::InvalidGatewayIntents
+        | serenity::GatewayError::DisallowedGatewayIntents => {
+            "enable the Message Content intent in the developer portal (Bot -> Privileged Gateway Intents), or run with --no-message-content"
+        }
+        serenity::GatewayError::InvalidShardData | serenity::GatewayError::OverloadedShard => {
+            "the bot needs more shards than it was started with"
+        }
+        _ => "check the token and the intents enabled in the developer portal",
+    }
+}
+
 /// Builds the serenity client with the poise framework: the one way a client is made.
+///
+/// At READY the commands are registered (only when they changed, retried with
+/// backoff); if that fails the bot stops and [`fatal_error`] holds a one-line
+/// cause: it never runs on without answering.
 pub async fn build_client(
     token: &str,
     config: BotConfig,
     data: Data,
 ) -> anyhow::Result<serenity::Client> {
-    let http = build_http(token, config.api_base.as_deref())?;
+    let timeout = config.request_timeout.unwrap_or(retry::REQUEST_TIMEOUT);
+    let http = build_http(token, config.api_base.as_deref(), timeout)?;
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands(),
@@ -191,7 +574,17 @@ pub async fn build_client(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, "connected to Discord");
-                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                if let Some((seen, _)) = ctx.data.read().await.get::<ReadySeen>() {
+                    seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                use_resume_url(ctx, &ready.resume_gateway_url).await;
+                let cmds = &framework.options().commands;
+                if let Err(cause) =
+                    register::ensure(&ctx.http, cmds, register::REGISTER_POLICY).await
+                {
+                    stop_with(ctx, framework.shard_manager(), cause).await;
+                }
+                // The data is stored even then, so no event ever waits for it.
                 Ok(data)
             })
         })
@@ -205,5 +598,50 @@ pub async fn build_client(
         .framework(framework)
         .await
         .context("building the Discord client")?;
+    {
+        let mut map = client.data.write().await;
+        map.insert::<GatewayUrl>((client.ws_url.clone(), config.api_base.is_some()));
+        let wait = config.ready_timeout.unwrap_or(READY_TIMEOUT);
+        map.insert::<ReadySeen>((Arc::new(std::sync::atomic::AtomicBool::new(false)), wait));
+    }
+    if let Some(base) = &config.api_base {
+        // serenity falls back to Discord's real gateway when `GET /gateway`
+        // fails; with a stand-in nothing may ever go there.
+        let ws = client.ws_url.lock().await.clone();
+        let local = url::Url::parse(&ws).is_ok_and(|u| is_loopback(&u));
+        if !local {
+            anyhow::bail!(
+                "the Discord stand-in at {base} did not answer GET /gateway with a loopback URL; not connecting anywhere else"
+            );
+        }
+    }
     Ok(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_stand_ins_are_accepted() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.5:1/",
+            "http://[::1]:9",
+            "http://localhost:3000",
+        ] {
+            assert!(check_api_base(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://discord.com",
+            "http://10.0.0.1:80",
+            "http://example.org",
+            "http://127.0.0.1.nip.io",
+            "ftp://127.0.0.1",
+            "not a url",
+        ] {
+            let e = check_api_base(bad).unwrap_err().to_string();
+            assert!(e.contains("COFFEECHAT_DISCORD_API"), "{bad}: {e}");
+        }
+    }
 }
