@@ -846,7 +846,11 @@ async fn unacknowledged_heartbeats_make_the_bot_reconnect_and_carry_on() {
         .wait_for_frame(T, |f| f.from_bot && f.payload["op"] == 1)
         .await;
     stand.set_heartbeat_acks(false);
-    // A zombied connection is dropped by the bot, which then resumes or identifies again.
+    // A zombied connection is dropped by the bot. serenity 0.12.5 then
+    // re-identifies rather than resuming: its shard runner answers a missed ACK
+    // with `request_restart`, which boots a new shard without the session id
+    // (shard_runner.rs, `do_heartbeat`), so the library does not allow a resume
+    // here. This pins that fact; events sent in between are lost.
     let deadline = Instant::now() + T;
     while stand.resumes() == 0 && stand.identifies() < 2 {
         assert!(
@@ -855,6 +859,11 @@ async fn unacknowledged_heartbeats_make_the_bot_reconnect_and_carry_on() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert_eq!(
+        stand.resumes(),
+        0,
+        "serenity 0.12.5 now resumes: update docs/TESTING.md"
+    );
     stand.set_heartbeat_acks(true);
     let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
     stand.wait_for_request(T, callback_for(id)).await;
@@ -1703,6 +1712,24 @@ async fn forget_me_deletes_the_practice_thread_the_bot_opened() {
     assert_eq!(del.status, 200);
     assert!(stand.channel(thread).is_none(), "the thread is gone");
     assert!(open_practice_of(&db, STUDENT).await.is_none());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forget_me_says_which_threads_it_could_not_delete() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    stand.deny(thread, 50013);
+    let id = stand.button(STUDENT, TEXT_CHANNEL_ID, &format!("cc:forget:{STUDENT}"));
+    let r = answered_with(&stand, id, "could not delete 1 thread").await;
+    assert!(text_of(&r).contains("deleted 1 session"), "{}", r.json);
+    assert!(stand.channel(thread).is_some());
+    // The stored data went all the same, and the 403 was not repeated.
+    assert!(open_practice_of(&db, STUDENT).await.is_none());
+    assert_eq!(
+        stand.count_requests(|r| r.method == "DELETE" && r.path == format!("/channels/{thread}")),
+        1
+    );
     bot.stop().await;
 }
 
