@@ -1715,6 +1715,34 @@ async fn forget_me_deletes_the_practice_thread_the_bot_opened() {
     bot.stop().await;
 }
 
+/// Regression: the store finds a session by its thread *or* the server channel
+/// the thread hangs off, so a student's message in that public channel used to
+/// be answered there, in public.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_in_a_thread_is_never_answered_in_the_public_channel() {
+    let (stand, bot, _dir, _db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let public = format!("/channels/{TEXT_CHANNEL_ID}/messages");
+    stand.message(STUDENT, TEXT_CHANNEL_ID, REQUEST);
+    let id = stand.slash(
+        STUDENT,
+        TEXT_CHANNEL_ID,
+        "say",
+        json!([{"name": "text", "type": 3, "value": REQUEST}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(
+        cb.json["data"]["flags"], 64,
+        "refused privately: {}",
+        cb.json
+    );
+    // The practice itself still answers in its thread, and nothing went to the channel.
+    let r = say_in(&stand, thread, STUDENT, REQUEST).await;
+    assert!(text_of(&r).contains("Request accepted"), "{}", r.json);
+    assert_eq!(stand.count_requests(|r| r.path == public), 0);
+    bot.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forget_me_says_which_threads_it_could_not_delete() {
     let (stand, bot, _dir, db) = setup().await;

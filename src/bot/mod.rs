@@ -155,7 +155,9 @@ impl Data {
         Ok(s)
     }
 
-    /// The open practice living in `channel`, whoever owns it.
+    /// The open practice living in `channel`, whoever owns it. A practice in a
+    /// thread lives only there, not in the server channel the thread hangs off
+    /// (the store finds a session by either).
     pub async fn practice_in(
         &self,
         channel: serenity::ChannelId,
@@ -163,7 +165,8 @@ impl Data {
         Ok(self
             .store
             .session_in_channel(&channel.get().to_string())
-            .await?)
+            .await?
+            .filter(|s| practice::channel_of(s) == Some(channel)))
     }
 }
 

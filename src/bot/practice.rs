@@ -148,7 +148,8 @@ async fn deliver(
         .map_err(|_| e)
 }
 
-fn channel_of(s: &StoredSession) -> Option<ChannelId> {
+/// Where a practice is held: its thread, else its channel (a DM).
+pub(crate) fn channel_of(s: &StoredSession) -> Option<ChannelId> {
     s.placement
         .thread_id
         .as_deref()
