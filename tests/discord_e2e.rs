@@ -1267,8 +1267,13 @@ async fn answered_with(stand: &StandIn, id: u64, text: &str) -> Request {
         })
         .await;
     got.unwrap_or_else(|| {
+        let all: Vec<String> = stand
+            .requests()
+            .iter()
+            .map(|r| format!("{} {} -> {}", r.method, r.path, r.status))
+            .collect();
         panic!(
-            "no answer to {id} containing {text:?}: {:?}",
+            "no answer to {id} containing {text:?}; all requests: {all:#?}; answers: {:?}",
             answers_to(stand, id)
                 .iter()
                 .map(|r| (r.path.clone(), r.json.to_string()))
@@ -1572,6 +1577,32 @@ async fn the_first_follow_up_after_a_public_defer_edits_the_thinking_message() {
         .collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert_eq!(shown[0]["flags"].as_u64().unwrap_or(0) & (64 | 128), 0);
+
+    // An error after a public defer is told privately: the thinking message is
+    // deleted, so the apology does not become it.
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", "/webhooks/", 1, 403, 50013);
+    let id = stand.slash(
+        STUDENT,
+        thread,
+        "say",
+        json!([{"name": "text", "type": 3, "value": "How did you get into this field?"}]),
+    );
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.json["type"], 5, "a public defer");
+    let apology = answered_with(&stand, id, "permissions I need").await;
+    assert_eq!(apology.json["flags"], 64, "{}", apology.json);
+    let deleted = stand
+        .wait_for_request(T, |r| {
+            r.method == "DELETE" && r.path.ends_with(&format!("/token-{id}/messages/@original"))
+        })
+        .await;
+    assert_eq!(deleted.status, 204);
+    let public_apology = stand.messages_in(thread).iter().any(|m| {
+        m.to_string().contains("permissions I need") && m["flags"].as_u64().unwrap_or(0) & 64 == 0
+    });
+    assert!(!public_apology, "the apology went public");
+    let _ = path;
     bot.stop().await;
 }
 

@@ -275,7 +275,18 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         _ => None,
     };
     if let Some((ctx, text)) = answer {
-        if let Err(e) = reply::send(ctx, Reply::private(text)).await {
+        let deferred = match ctx {
+            poise::Context::Application(app) => app
+                .has_sent_initial_response
+                .load(std::sync::atomic::Ordering::SeqCst)
+                .then_some(&app.interaction.token),
+            poise::Context::Prefix(_) => None,
+        };
+        let sent = match deferred {
+            Some(token) => reply::privately_after_defer(ctx.http(), token, text).await,
+            None => reply::send(ctx, Reply::private(text)).await,
+        };
+        if let Err(e) = sent {
             tracing::warn!(error = %e, "could not tell the user about a failed command");
         }
     }
@@ -332,7 +343,7 @@ async fn answer_interaction_error(
     let already = matches!(&first, Err(BotError::Discord(d))
         if error::discord_code(d) == Some(error::codes::ALREADY_ACKNOWLEDGED));
     let out = if already {
-        reply::follow_up(http, token, Reply::private(text)).await
+        reply::privately_after_defer(http, token, text).await
     } else {
         first
     };

@@ -213,6 +213,22 @@ pub async fn follow_up(http: &Http, token: &str, reply: Reply) -> Result<(), Bot
     Ok(())
 }
 
+/// Tells the user of an acknowledged interaction something privately. After a
+/// defer, Discord's first follow-up edits the "thinking" message and keeps the
+/// privacy chosen at the defer, so after a *public* defer a private answer
+/// would show to everyone: a message still "thinking" is deleted first, and
+/// the answer goes as a follow-up of its own, private.
+pub async fn privately_after_defer(http: &Http, token: &str, text: String) -> Result<(), BotError> {
+    const LOADING: u64 = 1 << 7;
+    if let Ok(original) = retry(|| http.get_original_interaction_response(token)).await {
+        let thinking = original.flags.is_some_and(|f| f.bits() & LOADING != 0);
+        if thinking {
+            retry(|| http.delete_original_interaction_response(token)).await?;
+        }
+    }
+    follow_up(http, token, Reply::private(text)).await
+}
+
 /// Posts a reply as channel messages. Each message carries its own nonce with
 /// `enforce_nonce`, so a retry after a 5xx or a timeout cannot post it twice.
 pub async fn post(http: &Http, channel: ChannelId, reply: Reply) -> Result<(), BotError> {
