@@ -1580,7 +1580,6 @@ async fn the_first_follow_up_after_a_public_defer_edits_the_thinking_message() {
 
     // An error after a public defer is told privately: the thinking message is
     // deleted, so the apology does not become it.
-    let path = format!("/channels/{thread}/messages");
     stand.fail("POST", "/webhooks/", 1, 403, 50013);
     let id = stand.slash(
         STUDENT,
@@ -1602,7 +1601,6 @@ async fn the_first_follow_up_after_a_public_defer_edits_the_thinking_message() {
         m.to_string().contains("permissions I need") && m["flags"].as_u64().unwrap_or(0) & 64 == 0
     });
     assert!(!public_apology, "the apology went public");
-    let _ = path;
     bot.stop().await;
 }
 
@@ -1743,6 +1741,28 @@ async fn forget_me_deletes_the_practice_thread_the_bot_opened() {
     assert_eq!(del.status, 200);
     assert!(stand.channel(thread).is_none(), "the thread is gone");
     assert!(open_practice_of(&db, STUDENT).await.is_none());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_retried_after_discord_acted_is_not_an_error() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    // Discord takes the button's answer, then the bot sees a 500: its retry gets 40060.
+    stand.fail_after_acting("POST", "/interactions/", 1, 500);
+    let id = stand.button(STUDENT, thread, &format!("cc:hint:{sid}"));
+    let calls = stand.wait_for_requests(T, 2, callback_for(id)).await;
+    assert_eq!(
+        calls.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [500, 400]
+    );
+    // Nothing else: no apology for an answer the student already has.
+    let later = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    stand.wait_for_request(T, callback_for(later)).await;
+    let token = format!("/token-{id}");
+    assert_eq!(stand.count_requests(|r| r.path.contains(&token)), 2);
     bot.stop().await;
 }
 

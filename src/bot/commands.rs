@@ -459,7 +459,13 @@ pub async fn confirm_forget(
         return reply::respond(&ctx.http, c.id, &c.token, r).await;
     }
     let msg = serenity::CreateInteractionResponseMessage::new().ephemeral(true);
-    retry(|| c.create_response(&ctx.http, CreateInteractionResponse::Defer(msg.clone()))).await?;
+    reply::callback(
+        &ctx.http,
+        c.id,
+        &c.token,
+        CreateInteractionResponse::Defer(msg),
+    )
+    .await?;
     let (gone, threads) = {
         let lock = data.user_lock(user);
         let _guard = lock.lock().await;

@@ -558,8 +558,7 @@ async fn defer_component(
     private: bool,
 ) -> Result<(), BotError> {
     let msg = CreateInteractionResponseMessage::new().ephemeral(private);
-    retry(|| c.create_response(http, CreateInteractionResponse::Defer(msg.clone()))).await?;
-    Ok(())
+    reply::callback(http, c.id, &c.token, CreateInteractionResponse::Defer(msg)).await
 }
 
 /// Buttons: parsed into an [`Action`]; only the session's owner may use them.

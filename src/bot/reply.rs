@@ -195,13 +195,40 @@ pub async fn respond(
 ) -> Result<(), BotError> {
     let mut parts = reply.parts().into_iter();
     if let Some(first) = parts.next() {
-        retry(|| CreateInteractionResponse::Message(first.response()).execute(http, (id, token)))
-            .await?;
+        let r = CreateInteractionResponse::Message(first.response());
+        callback(http, id, token, r).await?;
     }
     for part in parts {
         retry(|| part.followup().execute(http, (None, token))).await?;
     }
     Ok(())
+}
+
+/// Sends an interaction's one callback. A retry after a 5xx or a timeout that
+/// Discord had in fact acted on gets 40060 (already acknowledged): that is
+/// the first attempt's success, not a failure.
+pub async fn callback(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    r: CreateInteractionResponse,
+) -> Result<(), BotError> {
+    let attempts = std::sync::atomic::AtomicU32::new(0);
+    let out = retry(|| {
+        attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        r.clone().execute(http, (id, token))
+    })
+    .await;
+    match out {
+        Err(e)
+            if attempts.load(std::sync::atomic::Ordering::SeqCst) > 1
+                && super::error::discord_code(&e)
+                    == Some(super::error::codes::ALREADY_ACKNOWLEDGED) =>
+        {
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Follows up an interaction that was deferred (the first part edits the
