@@ -1539,7 +1539,10 @@ async fn the_bot_resumes_on_readys_resume_gateway_url() {
     let (stand, bot, _dir, _db) = setup().await;
     assert_ne!(stand.resume_url(), stand.ws_url());
     assert_eq!(stand.resume_url_connections(), 0);
-    stand.drop_socket();
+    // Op 7 (reconnect): serenity always resumes after it. (An abrupt drop may
+    // look to serenity like a clean end of stream, after which its next
+    // heartbeat fails and it re-identifies instead.)
+    stand.reconnect();
     stand.wait_resumed(T, 1).await;
     assert_eq!(
         stand.resume_url_connections(),
