@@ -562,12 +562,12 @@ async fn defer_component(
 }
 
 /// Buttons: parsed into an [`Action`]; only the session's owner may use them.
+/// Refusals come before any defer, so they are private.
 pub async fn on_component(
     ctx: &serenity::Context,
     data: &Data,
     c: &ComponentInteraction,
 ) -> Result<(), BotError> {
-    let http = &ctx.http;
     let Some(action) = Action::parse(&c.data.custom_id) else {
         return Err(BotError::PracticeGone);
     };
@@ -579,77 +579,122 @@ pub async fn on_component(
     };
     let student = data.student(c.user.id).await?;
     let stored = data.practice_by_id(&student, sid).await?;
-    let sc = data.engine.scenario(&stored.session.scenario_id)?.clone();
-    match &action {
-        Action::Hint(_) => {
-            let r = Reply::private(hint_text(data, &stored.session));
-            reply::respond(http, c.id, &c.token, r).await
-        }
-        Action::Resume(_) => {
-            let card = view::status(&sc, &data.engine.status(&stored.session));
-            let r = Reply::cards(vec![card])
-                .rows(buttons(&stored.id, stored.session.phase))
-                .private_to_caller();
-            reply::respond(http, c.id, &c.token, r).await
-        }
-        Action::Resend(_) => {
-            defer_component(http, c, false).await?;
-            let r = data.unsent.take(&stored.id).unwrap_or_else(|| {
-                Reply::private(
-                    "That reply is no longer waiting; your conversation is saved, so carry on with your next message.",
-                )
-            });
-            reply::follow_up(http, &c.token, r).await
-        }
-        Action::Abandon(_) => {
-            defer_component(http, c, true).await?;
-            {
-                let lock = data.user_lock(c.user.id.get());
-                let _guard = lock.lock().await;
-                let stored = data.practice_by_id(&student, sid).await?;
-                if stored.session.phase != Phase::Done {
-                    data.store.abandon_session(&stored.id).await?;
-                }
-            }
-            let r = Reply::cards(vec![Card::new(
-                "Practice ended",
-                "Start a new one with `/practice start`.",
-                view::COLOUR_INFO,
-            )]);
-            reply::follow_up(http, &c.token, r).await
-        }
-        Action::End(_) => {
-            defer_component(http, c, false).await?;
-            let (cards, phase) = {
-                let lock = data.user_lock(c.user.id.get());
-                let _guard = lock.lock().await;
-                let mut stored = data.practice_by_id(&student, sid).await?;
-                let cards = end_session(data, &mut stored).await?;
-                (cards, stored.session.phase)
-            };
-            let r = Reply::cards(cards).rows(buttons(sid, phase));
-            reply::follow_up(http, &c.token, r).await
-        }
-        Action::Card(_) => {
-            defer_component(http, c, false).await?;
-            let card = {
-                let lock = data.user_lock(c.user.id.get());
-                let _guard = lock.lock().await;
-                let mut stored = data.practice_by_id(&student, sid).await?;
-                if stored.session.phase != Phase::Done {
-                    // Finishing now: a scorecard ends the practice.
-                    data.engine.finish(&mut stored.session)?;
-                    let card = data.engine.scorecard(&stored.session)?;
-                    data.store
-                        .finish_session(&stored.id, &stored.session, &card)
-                        .await?;
-                    card
-                } else {
-                    data.engine.scorecard(&stored.session)?
-                }
-            };
-            reply::follow_up(http, &c.token, Reply::cards(view::scorecard(&sc, &card))).await
-        }
+    let press = Press {
+        http: &ctx.http,
+        data,
+        c,
+        student,
+        stored,
+    };
+    match action {
+        Action::Hint(_) => press.hint().await,
+        Action::Resume(_) => press.resume().await,
+        Action::Resend(_) => press.resend().await,
+        Action::Abandon(_) => press.abandon().await,
+        Action::End(_) => press.end().await,
+        Action::Card(_) => press.card().await,
         Action::Forget(_) | Action::Draft => Err(BotError::PracticeGone),
+    }
+}
+
+/// A practice button pressed by the practice's owner.
+struct Press<'a> {
+    http: &'a serenity::Http,
+    data: &'a Data,
+    c: &'a ComponentInteraction,
+    student: super::Student,
+    /// The practice as it was when the button was pressed (reloaded under the
+    /// lock before any change).
+    stored: StoredSession,
+}
+
+impl Press<'_> {
+    async fn hint(&self) -> Result<(), BotError> {
+        let r = Reply::private(hint_text(self.data, &self.stored.session));
+        reply::respond(self.http, self.c.id, &self.c.token, r).await
+    }
+
+    async fn resume(&self) -> Result<(), BotError> {
+        let sc = self
+            .data
+            .engine
+            .scenario(&self.stored.session.scenario_id)?;
+        let card = view::status(sc, &self.data.engine.status(&self.stored.session));
+        let r = Reply::cards(vec![card])
+            .rows(buttons(&self.stored.id, self.stored.session.phase))
+            .private_to_caller();
+        reply::respond(self.http, self.c.id, &self.c.token, r).await
+    }
+
+    async fn resend(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let r = self.data.unsent.take(&self.stored.id).unwrap_or_else(|| {
+            Reply::private(
+                "That reply is no longer waiting; your conversation is saved, so carry on with your next message.",
+            )
+        });
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    /// The practice reloaded, for a change made under the user's lock.
+    async fn reload(&self) -> Result<StoredSession, BotError> {
+        self.data
+            .practice_by_id(&self.student, &self.stored.id)
+            .await
+    }
+
+    async fn abandon(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, true).await?;
+        {
+            let lock = self.data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let stored = self.reload().await?;
+            if stored.session.phase != Phase::Done {
+                self.data.store.abandon_session(&stored.id).await?;
+            }
+        }
+        let r = Reply::cards(vec![Card::new(
+            "Practice ended",
+            "Start a new one with `/practice start`.",
+            view::COLOUR_INFO,
+        )]);
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    async fn end(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let (cards, phase) = {
+            let lock = self.data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let mut stored = self.reload().await?;
+            let cards = end_session(self.data, &mut stored).await?;
+            (cards, stored.session.phase)
+        };
+        let r = Reply::cards(cards).rows(buttons(&self.stored.id, phase));
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    async fn card(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let data = self.data;
+        let card = {
+            let lock = data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let mut stored = self.reload().await?;
+            if stored.session.phase != Phase::Done {
+                // Finishing now: a scorecard ends the practice.
+                data.engine.finish(&mut stored.session)?;
+                let card = data.engine.scorecard(&stored.session)?;
+                data.store
+                    .finish_session(&stored.id, &stored.session, &card)
+                    .await?;
+                card
+            } else {
+                data.engine.scorecard(&stored.session)?
+            }
+        };
+        let sc = data.engine.scenario(&self.stored.session.scenario_id)?;
+        let r = Reply::cards(view::scorecard(sc, &card));
+        reply::follow_up(self.http, &self.c.token, r).await
     }
 }
