@@ -521,3 +521,41 @@ async fn requests_are_recorded_in_order_with_their_bodies() {
     assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
     assert_eq!(stand.count_requests(|r| r.status == 200), 5);
 }
+
+/// Discord's 50035 nests `errors` along the field's path; serenity reads it
+/// back as a dotted path, and the error codes 50007 / 50013 / 50083 come
+/// through as Discord sends them.
+#[tokio::test]
+async fn discords_error_bodies_are_read_by_serenity() {
+    let stand = StandIn::start().await;
+    let http = http(&stand);
+    let text = ChannelId::new(TEXT_CHANNEL_ID);
+    let long = json!({"embeds": [{"title": "x".repeat(300)}]});
+    let err = http
+        .send_message(text, vec![], &long)
+        .await
+        .expect_err("too long");
+    let serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(e)) = err else {
+        panic!("expected a Discord error");
+    };
+    assert_eq!(e.error.code, 50035);
+    assert_eq!(e.error.errors.len(), 1, "{:?}", e.error.errors);
+    assert_eq!(e.error.errors[0].path, "embeds.title");
+    assert_eq!(e.error.errors[0].code, "BASE_TYPE_INVALID");
+
+    let body = json!({"content": "hello"});
+    stand.deny(TEXT_CHANNEL_ID, 50013);
+    assert_eq!(
+        status_code(http.send_message(text, vec![], &body).await),
+        (403, 50013)
+    );
+    let dm = ChannelId::new(dm_channel_id(77));
+    stand.close_dms(77);
+    http.create_private_channel(&json!({"recipient_id": "77"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        status_code(http.send_message(dm, vec![], &body).await),
+        (403, 50007)
+    );
+}

@@ -996,3 +996,27 @@ mod killed_process {
         run("postgres", "killed_process::postgres").await;
     }
 }
+
+/// `/forget-me` on SQLite: the deleted text is gone from the database file and
+/// its write-ahead log, not just unlinked (`secure_delete`, then a checkpoint).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgotten_text_does_not_stay_in_the_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forget.db");
+    let store = Store::connect(&Store::sqlite_url(&path)).await.unwrap();
+    let marker = "Zebracorn-Forget-Marker-9137";
+    store.upsert_user("discord", "42", marker).await.unwrap();
+    store
+        .upsert_user("discord", "43", "someone else")
+        .await
+        .unwrap();
+    store.forget_user("discord", "42").await.unwrap();
+    for file in [path.clone(), dir.path().join("forget.db-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
+            "{} still holds the forgotten name",
+            file.display()
+        );
+    }
+}

@@ -1,9 +1,10 @@
 //! Look-ups and account commands: `/scenarios`, `/questions`, `/tips`, `/check`,
 //! `/history`, `/scorecard`, `/progress`, `/forget-me`.
 
-use super::practice::{scenario_choices, PLATFORM};
+use super::practice::scenario_choices;
+use super::reply::{self, Reply};
 use super::view::{self, Card};
-use super::{no_mentions, reply_ephemeral, retry, Context, Data, Error};
+use super::{retry, Action, BotError, Context, Data, Error, PLATFORM};
 use crate::advice::{self, Stage};
 use crate::feedback::{self, DraftKind};
 use crate::questions;
@@ -11,22 +12,13 @@ use crate::scenario::Medium;
 use crate::topic::Topic;
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
-    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
-    InputTextStyle, ModalInteraction,
+    ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateInputText,
+    CreateInteractionResponse, CreateModal, InputTextStyle, ModalInteraction,
 };
 
-async fn send_cards(ctx: Context<'_>, cards: Vec<Card>, ephemeral: bool) -> Result<(), Error> {
-    for pack in view::pack(cards) {
-        let mut reply = poise::CreateReply::default()
-            .ephemeral(ephemeral)
-            .allowed_mentions(no_mentions());
-        for c in &pack {
-            reply = reply.embed(c.embed());
-        }
-        retry(|| ctx.send(reply.clone())).await?;
-    }
-    Ok(())
+/// Cards only the caller sees.
+async fn send_cards(ctx: Context<'_>, cards: Vec<Card>) -> Result<(), Error> {
+    reply::send(ctx, Reply::cards(cards).private_to_caller()).await
 }
 
 /// The scenarios you can practise with, or the details of one.
@@ -40,7 +32,7 @@ pub async fn scenarios(
     let engine = &ctx.data().engine;
     let wanted = scenario.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(sc) = wanted.and_then(|id| engine.scenarios().get(id)) {
-        return send_cards(ctx, vec![view::brief(sc)], true).await;
+        return send_cards(ctx, vec![view::brief(sc)]).await;
     }
     let description = match wanted {
         Some(id) => format!(
@@ -72,7 +64,7 @@ pub async fn scenarios(
         view::COLOUR_INFO,
         fields,
     );
-    send_cards(ctx, cards, true).await
+    send_cards(ctx, cards).await
 }
 
 async fn topic_choices(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
@@ -103,11 +95,11 @@ pub async fn questions(
     let topics: Vec<Topic> = match topic.as_deref().map(str::parse::<Topic>) {
         Some(Ok(t)) => vec![t],
         Some(Err(_)) => {
-            let reply = poise::CreateReply::default()
-                .content("Unknown topic: pick one from the list.")
-                .ephemeral(true);
-            retry(|| ctx.send(reply.clone())).await?;
-            return Ok(());
+            return reply::send(
+                ctx,
+                Reply::private("Unknown topic: pick one from the list."),
+            )
+            .await
         }
         None => questions::topics(),
     };
@@ -138,7 +130,7 @@ pub async fn questions(
             .collect();
         card = card.field(t.label(), &lines.join("\n"));
     }
-    send_cards(ctx, vec![card], true).await
+    send_cards(ctx, vec![card]).await
 }
 
 /// The guide's advice for one stage, with its sources.
@@ -168,7 +160,7 @@ pub async fn tips(
         });
         cards.extend(view::paged(st.label(), "", view::COLOUR_INFO, fields));
     }
-    send_cards(ctx, cards, true).await
+    send_cards(ctx, cards).await
 }
 
 /// Instant feedback against the guide, without starting a session.
@@ -209,7 +201,7 @@ pub async fn check_question(
     if let Some(q) = f.try_instead {
         c = c.field("Try next", &format!("{} `{}`", q.text, q.item));
     }
-    send_cards(ctx, vec![c], true).await
+    send_cards(ctx, vec![c]).await
 }
 
 /// Check a draft request or thank-you note (opens a form).
@@ -225,7 +217,7 @@ pub async fn check_request(ctx: Context<'_>) -> Result<(), Error> {
     )
     .max_length(4000)
     .required(true);
-    let modal = CreateModal::new("cc:draft", "Check a draft")
+    let modal = CreateModal::new(Action::Draft.custom_id(), "Check a draft")
         .components(vec![CreateActionRow::InputText(input)]);
     retry(|| {
         app.interaction
@@ -240,9 +232,9 @@ pub async fn on_modal(
     ctx: &serenity::Context,
     data: &Data,
     m: &ModalInteraction,
-) -> Result<(), Error> {
-    if m.data.custom_id != "cc:draft" {
-        return Ok(());
+) -> Result<(), BotError> {
+    if Action::parse(&m.data.custom_id) != Some(Action::Draft) {
+        return Err(BotError::PracticeGone);
     }
     let text: String = m
         .data
@@ -277,23 +269,15 @@ pub async fn on_modal(
             &ch.note,
         );
     }
-    let msg = CreateInteractionResponseMessage::new()
-        .embed(c.embed())
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| m.create_response(&ctx.http, CreateInteractionResponse::Message(msg.clone()))).await?;
-    Ok(())
+    let r = Reply::cards(vec![c]).private_to_caller();
+    reply::respond(&ctx.http, m.id, &m.token, r).await
 }
 
 /// Your past practice sessions with score and date.
 #[poise::command(slash_command)]
 pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let rows = match data
-        .store
-        .find_user(PLATFORM, &ctx.author().id.get().to_string())
-        .await?
-    {
+    let rows = match data.student(ctx.author().id).await?.user {
         Some(u) => data.store.history(&u, 20).await?,
         None => Vec::new(),
     };
@@ -325,7 +309,7 @@ pub async fn history(ctx: Context<'_>) -> Result<(), Error> {
             ),
         );
     }
-    send_cards(ctx, vec![c], true).await
+    send_cards(ctx, vec![c]).await
 }
 
 async fn session_choices(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
@@ -370,12 +354,12 @@ pub async fn scorecard(
     session: Option<String>,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    let Some(user) = data
-        .store
-        .find_user(PLATFORM, &ctx.author().id.get().to_string())
-        .await?
-    else {
-        return reply_ephemeral(ctx, "No sessions yet: try `/practice start`.").await;
+    let Some(user) = data.student(ctx.author().id).await?.user else {
+        return reply::send(
+            ctx,
+            Reply::private("No sessions yet: try `/practice start`."),
+        )
+        .await;
     };
     let id = match session {
         Some(id) => id,
@@ -389,7 +373,6 @@ pub async fn scorecard(
                         "No sessions yet: try `/practice start`.",
                         view::COLOUR_INFO,
                     )],
-                    true,
                 )
                 .await
             }
@@ -404,13 +387,12 @@ pub async fn scorecard(
                 "You can only see your own scorecards.",
                 view::COLOUR_INFO,
             )],
-            true,
         )
         .await;
     };
     let sc = data.engine.scenario(&stored.session.scenario_id)?;
     let card = data.engine.scorecard(&stored.session)?;
-    send_cards(ctx, view::scorecard(sc, &card), true).await
+    send_cards(ctx, view::scorecard(sc, &card)).await
 }
 
 /// A chart of your scores over time.
@@ -418,11 +400,7 @@ pub async fn scorecard(
 pub async fn progress(ctx: Context<'_>) -> Result<(), Error> {
     retry(|| ctx.defer_ephemeral()).await?;
     let data = ctx.data();
-    let scores: Vec<u32> = match data
-        .store
-        .find_user(PLATFORM, &ctx.author().id.get().to_string())
-        .await?
-    {
+    let scores: Vec<u32> = match data.student(ctx.author().id).await?.user {
         Some(u) => data
             .store
             .scores_over_time(&u)
@@ -434,13 +412,7 @@ pub async fn progress(ctx: Context<'_>) -> Result<(), Error> {
     };
     let png = match crate::chart::progress_png(&scores) {
         Ok(p) => p,
-        Err(e) => {
-            let reply = poise::CreateReply::default()
-                .content(e.to_string())
-                .ephemeral(true);
-            retry(|| ctx.send(reply.clone())).await?;
-            return Ok(());
-        }
+        Err(e) => return reply::send(ctx, Reply::private(e.to_string())).await,
     };
     let first = scores.first().copied().unwrap_or(0);
     let last = scores.last().copied().unwrap_or(0);
@@ -452,58 +424,109 @@ pub async fn progress(ctx: Context<'_>) -> Result<(), Error> {
         ),
         view::COLOUR_INFO,
     );
-    let reply = poise::CreateReply::default()
-        .embed(card.embed().image("attachment://progress.png"))
-        .attachment(CreateAttachment::bytes(png, "progress.png"))
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
+    let r = Reply::cards(vec![card])
+        .image(png, "progress.png")
+        .private_to_caller();
+    reply::send(ctx, r).await
 }
 
 /// Delete everything coffeechat stores about you (asks for confirmation).
 #[poise::command(slash_command, rename = "forget-me")]
 pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
-    let row = CreateActionRow::Buttons(vec![CreateButton::new(format!(
-        "cc:forget:{}",
-        ctx.author().id.get()
-    ))
+    let row = CreateActionRow::Buttons(vec![CreateButton::new(
+        Action::Forget(ctx.author().id.get()).custom_id(),
+    )
     .label("Yes, delete my data")
     .style(ButtonStyle::Danger)]);
-    let reply = poise::CreateReply::default()
-        .content(
-            "This deletes all your practice sessions, messages and scores. It cannot be undone.",
-        )
-        .components(vec![row])
-        .ephemeral(true);
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
+    let text = "This deletes all your practice sessions, messages and scores, and the practice \
+                threads I opened for you. It cannot be undone.";
+    reply::send(ctx, Reply::private(text).rows(vec![row])).await
 }
 
 /// The confirmation button of `/forget-me`: only the user it was shown to may press it.
+///
+/// The store is emptied under the user's lock; then, outside it, the bot
+/// deletes the practice threads it opened (where it still may) and says what
+/// it could not delete.
 pub async fn confirm_forget(
     ctx: &serenity::Context,
     data: &Data,
     c: &ComponentInteraction,
-    user: &str,
-) -> Result<(), Error> {
-    let text = if c.user.id.get().to_string() != user {
-        "This button is not for you.".to_string()
-    } else {
-        let lock = data.user_lock(c.user.id.get());
+    user: u64,
+) -> Result<(), BotError> {
+    if c.user.id.get() != user {
+        let r = Reply::private("This button is not for you.");
+        return reply::respond(&ctx.http, c.id, &c.token, r).await;
+    }
+    let msg = serenity::CreateInteractionResponseMessage::new().ephemeral(true);
+    reply::callback(
+        &ctx.http,
+        c.id,
+        &c.token,
+        CreateInteractionResponse::Defer(msg),
+    )
+    .await?;
+    let (gone, threads) = {
+        let lock = data.user_lock(user);
         let _guard = lock.lock().await;
-        let gone = data.store.forget_user(PLATFORM, user).await?;
-        format!(
-            "Done: deleted {} session(s), {} message(s) and {} score line(s).",
-            gone.sessions, gone.turns, gone.scores
-        )
+        let threads = practice_threads(data, user).await?;
+        let gone = data.store.forget_user(PLATFORM, &user.to_string()).await?;
+        (gone, threads)
     };
-    let msg = CreateInteractionResponseMessage::new()
-        .content(text)
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| c.create_response(&ctx.http, CreateInteractionResponse::Message(msg.clone()))).await?;
-    Ok(())
+    let mut kept = 0;
+    for t in &threads {
+        if !super::practice::remove_thread(&ctx.http, *t).await {
+            kept += 1;
+        }
+    }
+    let mut text = format!(
+        "Done: deleted {} session(s), {} message(s) and {} score line(s), and {} practice thread(s).",
+        gone.sessions,
+        gone.turns,
+        gone.scores,
+        threads.len() - kept
+    );
+    if kept > 0 {
+        text.push_str(&format!(
+            " I could not delete {kept} thread(s) (no permission, or already gone); a server manager can remove them."
+        ));
+    }
+    text.push_str(
+        " Messages in your DMs with me stay in Discord; you can close that conversation.",
+    );
+    reply::follow_up(&ctx.http, &c.token, Reply::private(text)).await
+}
+
+/// The threads the bot opened for the user's practices.
+async fn practice_threads(data: &Data, user: u64) -> Result<Vec<serenity::ChannelId>, BotError> {
+    let Some(u) = data.student(serenity::UserId::new(user)).await?.user else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for row in data.store.history(&u, 1000).await? {
+        if let Some(s) = data.store.get_session(&row.id).await? {
+            if let Some(t) = s.placement.thread_id.and_then(|t| t.parse::<u64>().ok()) {
+                out.push(serenity::ChannelId::new(t));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Whether the member who ran the command may manage the server. Discord's
+/// command permissions can be overridden per role and channel, so the bot
+/// checks the member's own permissions in the interaction itself.
+fn is_manager(ctx: Context<'_>) -> bool {
+    let poise::Context::Application(app) = ctx else {
+        return false;
+    };
+    app.interaction
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild() || p.administrator())
 }
 
 /// Choose where practice happens in this server: private threads or students' DMs.
@@ -514,8 +537,11 @@ pub async fn setup(
     use_threads: bool,
 ) -> Result<(), Error> {
     let Some(guild) = ctx.guild_id() else {
-        return reply_ephemeral(ctx, "Use this in a server.").await;
+        return Err(BotError::ServerOnly);
     };
+    if !is_manager(ctx) {
+        return Err(BotError::ManagersOnly);
+    }
     let settings = crate::store::GuildSettings {
         guild_id: guild.get().to_string(),
         practice_channel_id: None,
@@ -527,5 +553,5 @@ pub async fn setup(
     } else {
         "Practice sessions started in this server will move to the student's DMs."
     };
-    reply_ephemeral(ctx, text).await
+    reply::send(ctx, Reply::private(text)).await
 }

@@ -1,29 +1,49 @@
 //! The Discord front end (serenity + poise): the only module that imports them.
 //!
-//! Handlers stay thin: parse, lock the user's session, call the engine, store the
-//! turn, then render with [`view`]. State lives in one [`Data`] built once; no lock
-//! of ours is held across an `.await` except the per-user async mutex that
-//! serialises one student's messages.
+//! (`cli::bot` only calls [`build_client`] and reads [`fatal_error`].)
+//!
+//! Handlers stay thin: acknowledge (defer) first, resolve the caller once
+//! ([`Data::student`]), take the user's lock only around the engine and the
+//! store, release it, then reply through [`reply`]. No lock is held across a
+//! Discord request. Every failure becomes a [`BotError`] and is answered in one
+//! place ([`on_error`] for commands, the event handler for buttons, forms and
+//! messages); custom ids are parsed once into an [`Action`].
 //!
 //! [`build_client`] is the one way a client is made: production talks to Discord
-//! with serenity's rate limiter on; tests pass the local stand-in's URL, which
-//! needs the rate limiter off, and then [`retry`](mod@retry) handles 429s itself.
+//! with serenity's rate limiter on; tests pass the local stand-in's URL (loopback
+//! only), which needs the rate limiter off. Every request has a timeout and goes
+//! through [`retry`](mod@retry).
 
+pub mod action;
+mod client;
 pub mod commands;
+pub mod error;
+mod events;
+pub mod logs;
 pub mod practice;
+pub mod register;
 pub mod render;
+pub mod reply;
 pub mod retry;
 pub mod view;
 
+pub use action::Action;
+pub use client::{
+    build_client, build_http, check_api_base, fatal_error, is_loopback, run, BotConfig,
+    READY_TIMEOUT,
+};
+pub use error::BotError;
+pub use reply::Reply;
 pub use retry::retry;
 
 use crate::engine::Engine;
-use crate::store::Store;
-use anyhow::Context as _;
+use crate::store::{Store, StoredSession, UserId as StoreUser};
 use poise::serenity_prelude as serenity;
-use serenity::{CreateAllowedMentions, GatewayIntents};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+
+/// The platform name users are stored under.
+pub const PLATFORM: &str = "discord";
 
 /// Shared state, built once at start-up and handed to every handler.
 pub struct Data {
@@ -33,10 +53,28 @@ pub struct Data {
     pub fixed_seed: Option<u64>,
     user_locks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
     seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
+    /// Channels where a content-less message has already had the `/say` hint.
+    hinted: Mutex<HashSet<u64>>,
+    /// Replies waiting for the student's Resend.
+    pub(crate) unsent: practice::Unsent,
 }
 
-pub type Error = anyhow::Error;
+pub type Error = BotError;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// The caller, resolved once: their Discord id and stored user, if any.
+#[derive(Debug, Clone)]
+pub struct Student {
+    pub discord: serenity::UserId,
+    pub user: Option<StoreUser>,
+}
+
+impl Student {
+    /// Whether the stored session is this student's.
+    pub fn owns(&self, s: &StoredSession) -> bool {
+        self.user.as_ref().is_some_and(|u| *u == s.user_id)
+    }
+}
 
 impl Data {
     pub fn new(engine: Arc<Engine>, store: Store) -> Data {
@@ -46,10 +84,13 @@ impl Data {
             fixed_seed: None,
             user_locks: Mutex::new(HashMap::new()),
             seen: Mutex::new((HashSet::new(), VecDeque::new())),
+            hinted: Mutex::new(HashSet::new()),
+            unsent: practice::Unsent::default(),
         }
     }
 
-    /// The async mutex that serialises one user's session updates.
+    /// The async mutex that serialises one user's session updates. Held only
+    /// around the engine and the store, never across a Discord request.
     pub fn user_lock(&self, user: u64) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.user_locks.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(user).or_default().clone()
@@ -70,6 +111,66 @@ impl Data {
         }
         true
     }
+
+    /// True the first time a channel is hinted to use `/say`.
+    pub fn first_hint(&self, channel: u64) -> bool {
+        let mut g = self.hinted.lock().unwrap_or_else(|e| e.into_inner());
+        g.insert(channel)
+    }
+
+    /// Resolves the Discord user acting into a [`Student`].
+    pub async fn student(&self, user: serenity::UserId) -> Result<Student, BotError> {
+        let stored = self
+            .store
+            .find_user(PLATFORM, &user.get().to_string())
+            .await?;
+        Ok(Student {
+            discord: user,
+            user: stored,
+        })
+    }
+
+    /// The student's open practice, or [`BotError::NoPractice`].
+    pub async fn open_practice(&self, student: &Student) -> Result<StoredSession, BotError> {
+        let Some(u) = &student.user else {
+            return Err(BotError::NoPractice);
+        };
+        self.store
+            .open_session_for(u)
+            .await?
+            .ok_or(BotError::NoPractice)
+    }
+
+    /// The practice with this id, if it is the student's.
+    pub async fn practice_by_id(
+        &self,
+        student: &Student,
+        id: &str,
+    ) -> Result<StoredSession, BotError> {
+        let s = self
+            .store
+            .get_session(id)
+            .await?
+            .ok_or(BotError::PracticeGone)?;
+        if !student.owns(&s) {
+            return Err(BotError::NotYourSession);
+        }
+        Ok(s)
+    }
+
+    /// The open practice living in `channel`, whoever owns it. A practice in a
+    /// thread lives only there, not in the server channel the thread hangs off
+    /// (the store finds a session by either).
+    pub async fn practice_in(
+        &self,
+        channel: serenity::ChannelId,
+    ) -> Result<Option<StoredSession>, BotError> {
+        Ok(self
+            .store
+            .session_in_channel(&channel.get().to_string())
+            .await?
+            .filter(|s| practice::channel_of(s) == Some(channel)))
+    }
 }
 
 /// Every slash command.
@@ -87,123 +188,4 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         commands::forget_me(),
         commands::setup(),
     ]
-}
-
-/// No message of the bot may ping anyone.
-pub fn no_mentions() -> CreateAllowedMentions {
-    CreateAllowedMentions::new()
-}
-
-/// A short private reply to the user who ran the command.
-pub async fn reply_ephemeral(ctx: Context<'_>, text: &str) -> Result<(), Error> {
-    let reply = poise::CreateReply::default()
-        .content(text)
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
-}
-
-async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
-    match error {
-        poise::FrameworkError::Command { error, ctx, .. } => {
-            tracing::error!(command = %ctx.command().name, error = ?error, "command failed");
-            let reply = poise::CreateReply::default()
-                .content("Sorry, something went wrong on our side. Please try again in a moment.")
-                .ephemeral(true)
-                .allowed_mentions(no_mentions());
-            if let Err(e) = retry(|| ctx.send(reply.clone())).await {
-                tracing::warn!(error = %e, "could not tell the user about a failed command");
-            }
-        }
-        other => {
-            if let Err(e) = poise::builtins::on_error(other).await {
-                tracing::error!(error = ?e, "error while handling an error");
-            }
-        }
-    }
-}
-
-async fn event_handler(
-    fw: poise::FrameworkContext<'_, Data, Error>,
-    event: &serenity::FullEvent,
-) -> Result<(), Error> {
-    let ctx = fw.serenity_context;
-    let data = fw.user_data;
-    match event {
-        serenity::FullEvent::Message { new_message } => {
-            practice::on_message(ctx, data, new_message).await
-        }
-        serenity::FullEvent::InteractionCreate { interaction } => match interaction {
-            serenity::Interaction::Component(c) => practice::on_component(ctx, data, c).await,
-            serenity::Interaction::Modal(m) => commands::on_modal(ctx, data, m).await,
-            _ => Ok(()),
-        },
-        _ => Ok(()),
-    }
-}
-
-/// Options for [`build_client`].
-pub struct BotConfig {
-    /// Discord's API base for tests (the local stand-in); `None` is discord.com.
-    pub api_base: Option<String>,
-    /// Whether the bot has the privileged MESSAGE_CONTENT intent.
-    pub message_content: bool,
-}
-
-/// The HTTP client for Discord (`api_base: None`) or for a stand-in at `api_base`.
-///
-/// With a base URL, serenity's rate limiter is off (it would ignore the base
-/// URL) and the reqwest client ignores proxy environment variables, so no
-/// `HTTP_PROXY` on a CI machine can divert loopback traffic. Every message
-/// defaults to pinging nobody.
-pub fn build_http(token: &str, api_base: Option<&str>) -> anyhow::Result<serenity::Http> {
-    let mut http = serenity::HttpBuilder::new(token);
-    if let Some(base) = api_base {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .context("building the HTTP client")?;
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true)
-            .client(client);
-    }
-    Ok(http.default_allowed_mentions(no_mentions()).build())
-}
-
-/// Builds the serenity client with the poise framework: the one way a client is made.
-pub async fn build_client(
-    token: &str,
-    config: BotConfig,
-    data: Data,
-) -> anyhow::Result<serenity::Client> {
-    let http = build_http(token, config.api_base.as_deref())?;
-    let framework = poise::Framework::builder()
-        .options(poise::FrameworkOptions {
-            commands: commands(),
-            on_error: |e| Box::pin(on_error(e)),
-            event_handler: |fw, ev| Box::pin(event_handler(fw, ev)),
-            initialize_owners: false,
-            allowed_mentions: Some(no_mentions()),
-            ..Default::default()
-        })
-        .setup(move |ctx, ready, framework| {
-            Box::pin(async move {
-                tracing::info!(user = %ready.user.name, "connected to Discord");
-                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
-                Ok(data)
-            })
-        })
-        .build();
-    let mut intents =
-        GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
-    if config.message_content {
-        intents |= GatewayIntents::MESSAGE_CONTENT;
-    }
-    let client = serenity::ClientBuilder::new_with_http(http, intents)
-        .framework(framework)
-        .await
-        .context("building the Discord client")?;
-    Ok(client)
 }

@@ -2,21 +2,34 @@
 //! messages of a practice thread or DM, and the buttons on the bot's messages.
 //!
 //! Every turn is committed to the store before the reply is sent, so a crash or
-//! restart loses nothing: each handler reloads the session from the store.
+//! restart loses nothing: each handler reloads the session from the store. The
+//! user's lock is held only around that load, the engine and the store; every
+//! Discord request (defer, thread, post) happens outside it, so a stalled
+//! request never holds up a button press or another student.
 
+use super::reply::{self, Reply};
 use super::view::{self, Card};
-use super::{no_mentions, reply_ephemeral, retry, Context, Data, Error};
+use super::{retry, Action, BotError, Context, Data, Error, PLATFORM};
 use crate::engine::{Phase, Session};
 use crate::store::{Placement, StoreError, StoredSession};
 use poise::serenity_prelude as serenity;
 use rand::Rng;
 use serenity::{
     ButtonStyle, ChannelId, ChannelType, ComponentInteraction, CreateActionRow, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateThread,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread,
 };
+use std::collections::HashMap;
+use std::sync::Mutex;
 
-pub const PLATFORM: &str = "discord";
-const NO_PRACTICE: &str = "You have no practice in progress. Start one with `/practice start`.";
+/// Told once per channel when a message arrives without its text (the bot runs
+/// without the MESSAGE_CONTENT intent).
+pub const SAY_HINT: &str =
+    "I can't read messages in this channel (the bot runs without the message-content \
+permission). Write to the professional with `/say text:...` instead.";
+
+/// Told when a stored turn's reply could not be posted.
+pub const NOT_SENT: &str = "Your last message was saved, but the reply could not be sent. \
+Press Resend to try again.";
 
 /// Autocomplete over scenario ids and titles (at most 25, each at most 100 characters).
 pub async fn scenario_choices(
@@ -54,22 +67,23 @@ async fn scenario_choices_list(
 
 /// The buttons under the bot's practice messages.
 pub fn buttons(session_id: &str, phase: Phase) -> Vec<CreateActionRow> {
+    let id = session_id.to_string();
     let mut row = Vec::new();
     if phase == Phase::Conversation {
         row.push(
-            CreateButton::new(format!("cc:hint:{session_id}"))
+            CreateButton::new(Action::Hint(id.clone()).custom_id())
                 .label("Hint")
                 .style(ButtonStyle::Secondary),
         );
         row.push(
-            CreateButton::new(format!("cc:end:{session_id}"))
+            CreateButton::new(Action::End(id.clone()).custom_id())
                 .label("End conversation")
                 .style(ButtonStyle::Primary),
         );
     }
     if phase != Phase::Done {
         row.push(
-            CreateButton::new(format!("cc:card:{session_id}"))
+            CreateButton::new(Action::Card(id).custom_id())
                 .label("Scorecard")
                 .style(ButtonStyle::Success),
         );
@@ -81,33 +95,61 @@ pub fn buttons(session_id: &str, phase: Phase) -> Vec<CreateActionRow> {
     }
 }
 
-/// Sends cards to a channel, split to Discord's limits, mentions disabled.
-pub async fn post(
-    http: &serenity::Http,
-    channel: ChannelId,
-    cards: Vec<Card>,
-    rows: Vec<CreateActionRow>,
-) -> Result<(), Error> {
-    let packs = view::pack(cards);
-    let n = packs.len();
-    for (i, pack) in packs.into_iter().enumerate() {
-        let embeds: Vec<_> = pack.iter().map(Card::embed).collect();
-        let last = i + 1 == n;
-        retry(|| {
-            let mut m = CreateMessage::new()
-                .embeds(embeds.clone())
-                .allowed_mentions(no_mentions());
-            if last && !rows.is_empty() {
-                m = m.components(rows.clone());
-            }
-            channel.send_message(http, m)
-        })
-        .await?;
+/// Replies that could not be posted after their turn was stored, by session,
+/// until the student presses Resend (kept in memory: after a restart the
+/// stored conversation goes on from the next message).
+#[derive(Default)]
+pub struct Unsent(Mutex<HashMap<String, Reply>>);
+
+impl Unsent {
+    fn keep(&self, session: &str, r: Reply) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(session.to_string(), r);
     }
-    Ok(())
+
+    fn take(&self, session: &str) -> Option<Reply> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(session)
+    }
 }
 
-fn channel_of(s: &StoredSession) -> Option<ChannelId> {
+/// Posts the reply to a stored turn. If it cannot be posted (after the retries
+/// of [`reply::post`]), it is kept and the student is told, with a Resend button.
+async fn deliver(
+    http: &serenity::Http,
+    data: &Data,
+    channel: ChannelId,
+    session: &str,
+    r: Reply,
+) -> Result<(), BotError> {
+    let Err(e) = reply::post(http, channel, r.clone()).await else {
+        return Ok(());
+    };
+    if matches!(
+        e,
+        BotError::DmsClosed | BotError::MissingPermission | BotError::ThreadArchived
+    ) {
+        // Resending cannot help until the student or a manager changes something.
+        return Err(e);
+    }
+    data.unsent.keep(session, r);
+    let row = CreateActionRow::Buttons(vec![CreateButton::new(
+        Action::Resend(session.to_string()).custom_id(),
+    )
+    .label("Resend")
+    .style(ButtonStyle::Primary)]);
+    tracing::warn!(error = %e, "a stored turn's reply could not be posted; offered Resend");
+    reply::post(http, channel, Reply::private(NOT_SENT).rows(vec![row]))
+        .await
+        .map_err(|_| e)
+}
+
+/// Where a practice is held: its thread, else its channel (a DM).
+pub(crate) fn channel_of(s: &StoredSession) -> Option<ChannelId> {
     s.placement
         .thread_id
         .as_deref()
@@ -116,21 +158,12 @@ fn channel_of(s: &StoredSession) -> Option<ChannelId> {
         .map(ChannelId::new)
 }
 
-/// Is this Discord user the owner of the stored session?
-async fn owns(data: &Data, user: serenity::UserId, s: &StoredSession) -> Result<bool, Error> {
-    Ok(data
-        .store
-        .find_user(PLATFORM, &user.get().to_string())
-        .await?
-        .is_some_and(|u| u == s.user_id))
-}
-
 /// Applies one student message to a session and stores it; returns what to show.
 async fn apply_text(
     data: &Data,
     stored: &mut StoredSession,
     text: &str,
-) -> Result<(Vec<Card>, Phase), Error> {
+) -> Result<(Vec<Card>, Phase), BotError> {
     let engine = &data.engine;
     let s: &mut Session = &mut stored.session;
     let sc = engine.scenario(&s.scenario_id)?.clone();
@@ -164,25 +197,38 @@ pub async fn on_message(
     ctx: &serenity::Context,
     data: &Data,
     msg: &serenity::Message,
-) -> Result<(), Error> {
-    if msg.author.bot || msg.content.trim().is_empty() || !data.first_time(msg.id.get()) {
+) -> Result<(), BotError> {
+    if msg.author.bot || !data.first_time(msg.id.get()) {
         return Ok(());
     }
-    let lock = data.user_lock(msg.author.id.get());
-    let _guard = lock.lock().await;
-    let Some(mut stored) = data
-        .store
-        .session_in_channel(&msg.channel_id.get().to_string())
-        .await?
-    else {
+    let Some(stored) = data.practice_in(msg.channel_id).await? else {
         return Ok(());
     };
-    if !owns(data, msg.author.id, &stored).await? {
+    let student = data.student(msg.author.id).await?;
+    if !student.owns(&stored) {
         tracing::info!(channel = %msg.channel_id, "ignored a message from someone who does not own this practice");
         return Ok(());
     }
-    let (cards, phase) = apply_text(data, &mut stored, &msg.content).await?;
-    post(&ctx.http, msg.channel_id, cards, buttons(&stored.id, phase)).await
+    if msg.content.trim().is_empty() {
+        // Without MESSAGE_CONTENT a server message arrives with no text at all.
+        let no_content = msg.attachments.is_empty() && msg.sticker_items.is_empty();
+        if no_content && data.first_hint(msg.channel_id.get()) {
+            reply::post(&ctx.http, msg.channel_id, Reply::private(SAY_HINT)).await?;
+        }
+        return Ok(());
+    }
+    let (cards, phase, id) = {
+        let lock = data.user_lock(msg.author.id.get());
+        let _guard = lock.lock().await;
+        // Reloaded under the lock: an earlier message may have moved it on.
+        let Some(mut stored) = data.practice_in(msg.channel_id).await? else {
+            return Ok(());
+        };
+        let (cards, phase) = apply_text(data, &mut stored, &msg.content).await?;
+        (cards, phase, stored.id)
+    };
+    let r = Reply::cards(cards).rows(buttons(&id, phase));
+    deliver(&ctx.http, data, msg.channel_id, &id, r).await
 }
 
 /// Practise an informational interview with a busy professional.
@@ -193,6 +239,98 @@ pub async fn on_message(
 )]
 pub async fn practice(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
+}
+
+/// Where a new practice lives: a private thread with the student in it, or their DMs.
+struct Place {
+    channel: ChannelId,
+    placement: Placement,
+    /// A thread the bot made for this practice (deleted again if the practice cannot start).
+    thread: Option<ChannelId>,
+}
+
+/// Opens the practice's channel: a private thread where the server allows it
+/// and the bot may, else the student's DMs. Network only; no lock held.
+async fn open_place(ctx: Context<'_>, name: &str) -> Result<Place, BotError> {
+    let data = ctx.data();
+    let author = ctx.author();
+    let use_threads = match ctx.guild_id() {
+        Some(g) => data
+            .store
+            .get_guild_settings(&g.get().to_string())
+            .await?
+            .is_none_or(|s| s.use_threads),
+        None => false,
+    };
+    let dms = || async {
+        let dm = retry(|| author.create_dm_channel(ctx.http())).await?;
+        Ok::<_, BotError>(Place {
+            channel: dm.id,
+            placement: Placement {
+                guild_id: None,
+                channel_id: Some(dm.id.get().to_string()),
+                thread_id: None,
+            },
+            thread: None,
+        })
+    };
+    if ctx.guild_id().is_none() {
+        return Ok(Place {
+            channel: ctx.channel_id(),
+            placement: Placement {
+                guild_id: None,
+                channel_id: Some(ctx.channel_id().get().to_string()),
+                thread_id: None,
+            },
+            thread: None,
+        });
+    }
+    if !use_threads {
+        return dms().await;
+    }
+    let made = retry(|| {
+        ctx.channel_id().create_thread(
+            ctx.http(),
+            CreateThread::new(name.to_string())
+                .kind(ChannelType::PrivateThread)
+                .invitable(false)
+                .auto_archive_duration(serenity::AutoArchiveDuration::OneDay),
+        )
+    })
+    .await;
+    let thread = match made {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %super::error::describe(&e), "cannot create a private thread here; using DMs");
+            return dms().await;
+        }
+    };
+    if let Err(e) = retry(|| thread.id.add_thread_member(ctx.http(), author.id)).await {
+        // A thread the student is not in is one they cannot see: not a place to practise.
+        tracing::warn!(error = %super::error::describe(&e), "could not add the student to the thread; using DMs");
+        remove_thread(ctx.http(), thread.id).await;
+        return dms().await;
+    }
+    Ok(Place {
+        channel: thread.id,
+        placement: Placement {
+            guild_id: ctx.guild_id().map(|g| g.get().to_string()),
+            channel_id: Some(ctx.channel_id().get().to_string()),
+            thread_id: Some(thread.id.get().to_string()),
+        },
+        thread: Some(thread.id),
+    })
+}
+
+/// Deletes a thread the bot made, logging (not failing) if it cannot.
+pub async fn remove_thread(http: &serenity::Http, thread: ChannelId) -> bool {
+    match retry(|| thread.delete(http)).await {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(error = %super::error::describe(&e), "could not delete a practice thread");
+            false
+        }
+    }
 }
 
 /// Start a practice conversation (in a private thread, or in your DMs).
@@ -206,34 +344,12 @@ pub async fn start(
     retry(|| ctx.defer_ephemeral()).await?;
     let data = ctx.data();
     let author = ctx.author();
-    let lock = data.user_lock(author.id.get());
-    let _guard = lock.lock().await;
     let user = data
         .store
         .upsert_user(PLATFORM, &author.id.get().to_string(), &author.name)
         .await?;
     if let Some(open) = data.store.open_session_for(&user).await? {
-        let sc = data.engine.scenario(&open.session.scenario_id)?;
-        let where_ = channel_of(&open).map_or("your DMs".to_string(), |c| format!("<#{c}>"));
-        let row = CreateActionRow::Buttons(vec![
-            CreateButton::new(format!("cc:resume:{}", open.id))
-                .label("Resume it")
-                .style(ButtonStyle::Primary),
-            CreateButton::new(format!("cc:abandon:{}", open.id))
-                .label("End it")
-                .style(ButtonStyle::Danger),
-        ]);
-        let reply = poise::CreateReply::default()
-            .content(format!(
-                "You already have a practice with {} in progress ({} phase) in {where_}. Resume it, or end it to start a new one.",
-                sc.professional.name,
-                open.session.phase.as_str()
-            ))
-            .components(vec![row])
-            .ephemeral(true)
-            .allowed_mentions(no_mentions());
-        retry(|| ctx.send(reply.clone())).await?;
-        return Ok(());
+        return already_open(ctx, &open).await;
     }
     let engine = &data.engine;
     let seed: u64 = data
@@ -241,17 +357,7 @@ pub async fn start(
         .unwrap_or_else(|| rand::thread_rng().gen_range(1..u64::from(u32::MAX)));
     let id = match scenario {
         Some(id) if engine.scenarios().get(&id).is_some() => id,
-        Some(id) => {
-            let reply = poise::CreateReply::default()
-                .content(format!(
-                    "There is no scenario `{}`. Try `/scenarios` to see them.",
-                    view::escape(&view::truncate(&id, 100))
-                ))
-                .ephemeral(true)
-                .allowed_mentions(no_mentions());
-            retry(|| ctx.send(reply.clone())).await?;
-            return Ok(());
-        }
+        Some(id) => return Err(BotError::UnknownScenario(id)),
         None => {
             let ids: Vec<&str> = engine.scenarios().ids().collect();
             ids.get((seed as usize) % ids.len().max(1))
@@ -261,97 +367,74 @@ pub async fn start(
     };
     let session = engine.start(&id, seed)?;
     let sc = engine.scenario(&id)?.clone();
-    // A private thread in the server when possible, else the student's DMs.
-    let mut placement = Placement {
-        guild_id: ctx.guild_id().map(|g| g.get().to_string()),
-        channel_id: Some(ctx.channel_id().get().to_string()),
-        thread_id: None,
+    let name = view::truncate(
+        &format!("coffee with {} · {}", sc.professional.name, author.name),
+        100,
+    );
+    let place = open_place(ctx, &name).await?;
+    let created = {
+        let lock = data.user_lock(author.id.get());
+        let _guard = lock.lock().await;
+        data.store
+            .create_session(&user, &session, &place.placement)
+            .await
     };
-    let mut channel = ctx.channel_id();
-    let use_threads = match ctx.guild_id() {
-        Some(g) => data
-            .store
-            .get_guild_settings(&g.get().to_string())
-            .await?
-            .is_none_or(|s| s.use_threads),
-        None => false,
-    };
-    if ctx.guild_id().is_some() && !use_threads {
-        let dm = retry(|| author.create_dm_channel(ctx.http())).await?;
-        channel = dm.id;
-        placement = Placement {
-            guild_id: None,
-            channel_id: Some(dm.id.get().to_string()),
-            thread_id: None,
-        };
-    } else if ctx.guild_id().is_some() {
-        let name = view::truncate(
-            &format!("coffee with {} · {}", sc.professional.name, author.name),
-            100,
-        );
-        let made = retry(|| {
-            ctx.channel_id().create_thread(
-                ctx.http(),
-                CreateThread::new(name.clone())
-                    .kind(ChannelType::PrivateThread)
-                    .invitable(false)
-                    .auto_archive_duration(serenity::AutoArchiveDuration::OneDay),
-            )
-        })
-        .await;
-        match made {
-            Ok(thread) => {
-                if let Err(e) = retry(|| thread.id.add_thread_member(ctx.http(), author.id)).await {
-                    tracing::warn!(error = %e, "could not add the student to the thread");
-                }
-                channel = thread.id;
-                placement.thread_id = Some(thread.id.get().to_string());
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot create a private thread here; using DMs");
-                let dm = retry(|| author.create_dm_channel(ctx.http())).await?;
-                channel = dm.id;
-                placement = Placement {
-                    guild_id: None,
-                    channel_id: Some(dm.id.get().to_string()),
-                    thread_id: None,
-                };
-            }
-        }
-    }
-    let session_id = match data.store.create_session(&user, &session, &placement).await {
+    let session_id = match created {
         Ok(id) => id,
-        Err(StoreError::SessionAlreadyOpen { id }) => {
-            let reply = poise::CreateReply::default()
-                .content(format!(
-                    "You already have a practice in progress (session {id})."
-                ))
-                .ephemeral(true);
-            retry(|| ctx.send(reply.clone())).await?;
-            return Ok(());
+        Err(e) => {
+            if let Some(t) = place.thread {
+                remove_thread(ctx.http(), t).await;
+            }
+            if let StoreError::SessionAlreadyOpen { .. } = e {
+                if let Some(open) = data.store.open_session_for(&user).await? {
+                    return already_open(ctx, &open).await;
+                }
+            }
+            return Err(e.into());
         }
-        Err(e) => return Err(e.into()),
     };
-    post(
-        ctx.http(),
-        channel,
-        vec![view::brief(&sc)],
-        buttons(&session_id, Phase::Request),
+    let brief = Reply::cards(vec![view::brief(&sc)]).rows(buttons(&session_id, Phase::Request));
+    if let Err(e) = reply::post(ctx.http(), place.channel, brief).await {
+        // The student could not be reached there (DMs closed, no permission):
+        // leave no open practice behind that they cannot see.
+        data.store.abandon_session(&session_id).await?;
+        if let Some(t) = place.thread {
+            remove_thread(ctx.http(), t).await;
+        }
+        return Err(e);
+    }
+    reply::send(
+        ctx,
+        Reply::private(format!(
+            "Your practice with {} is ready in <#{}>. Write your request there.",
+            sc.professional.name, place.channel
+        )),
     )
-    .await?;
-    let reply = poise::CreateReply::default()
-        .content(format!(
-            "Your practice with {} is ready in <#{channel}>. Write your request there.",
-            sc.professional.name
-        ))
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
+    .await
+}
+
+/// The answer to `/practice start` while another practice is open.
+async fn already_open(ctx: Context<'_>, open: &StoredSession) -> Result<(), Error> {
+    let sc = ctx.data().engine.scenario(&open.session.scenario_id)?;
+    let where_ = channel_of(open).map_or("your DMs".to_string(), |c| format!("<#{c}>"));
+    let row = CreateActionRow::Buttons(vec![
+        CreateButton::new(Action::Resume(open.id.clone()).custom_id())
+            .label("Resume it")
+            .style(ButtonStyle::Primary),
+        CreateButton::new(Action::Abandon(open.id.clone()).custom_id())
+            .label("End it")
+            .style(ButtonStyle::Danger),
+    ]);
+    let text = format!(
+        "You already have a practice with {} in progress ({} phase) in {where_}. Resume it, or end it to start a new one.",
+        sc.professional.name,
+        open.session.phase.as_str()
+    );
+    reply::send(ctx, Reply::private(text).rows(vec![row])).await
 }
 
 /// What `/practice end` and the End button do; returns the cards to show.
-async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card>, Error> {
+async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card>, BotError> {
     let engine = &data.engine;
     let sc = engine.scenario(&stored.session.scenario_id)?.clone();
     let s = &mut stored.session;
@@ -384,66 +467,49 @@ async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card
     }
 }
 
-async fn open_for(data: &Data, user: &serenity::User) -> Result<Option<StoredSession>, Error> {
-    let Some(u) = data
-        .store
-        .find_user(PLATFORM, &user.id.get().to_string())
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(data.store.open_session_for(&u).await?)
-}
-
 /// End the conversation (then write your thank-you note), or finish and see the scorecard.
 #[poise::command(slash_command)]
 pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
     retry(|| ctx.defer_ephemeral()).await?;
     let data = ctx.data();
-    let lock = data.user_lock(ctx.author().id.get());
-    let _guard = lock.lock().await;
-    let Some(mut stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(ctx, NO_PRACTICE).await;
+    let student = data.student(ctx.author().id).await?;
+    let (cards, stored) = {
+        let lock = data.user_lock(ctx.author().id.get());
+        let _guard = lock.lock().await;
+        let mut stored = data.open_practice(&student).await?;
+        let cards = end_session(data, &mut stored).await?;
+        (cards, stored)
     };
-    let cards = end_session(data, &mut stored).await?;
     if let Some(ch) = channel_of(&stored) {
-        post(
-            ctx.http(),
-            ch,
-            cards,
-            buttons(&stored.id, stored.session.phase),
-        )
-        .await?;
+        let r = Reply::cards(cards).rows(buttons(&stored.id, stored.session.phase));
+        deliver(ctx.http(), data, ch, &stored.id, r).await?;
     }
-    reply_ephemeral(ctx, "Done: see your practice channel.").await
+    reply::send(ctx, Reply::private("Done: see your practice channel.")).await
 }
 
 /// Where your practice stands: phase, stance hint and minutes left.
 #[poise::command(slash_command)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let Some(stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(ctx, NO_PRACTICE).await;
-    };
+    let student = data.student(ctx.author().id).await?;
+    let stored = data.open_practice(&student).await?;
     let sc = data.engine.scenario(&stored.session.scenario_id)?;
     let card = view::status(sc, &data.engine.status(&stored.session));
-    let reply = poise::CreateReply::default()
-        .embed(card.embed())
-        .ephemeral(true)
-        .allowed_mentions(no_mentions());
-    retry(|| ctx.send(reply.clone())).await?;
-    Ok(())
+    reply::send(ctx, Reply::cards(vec![card]).private_to_caller()).await
 }
 
 /// A sample question that suits this moment of your practice.
 #[poise::command(slash_command)]
 pub async fn hint(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let Some(stored) = open_for(data, ctx.author()).await? else {
-        return reply_ephemeral(ctx, NO_PRACTICE).await;
-    };
-    let h = data.engine.hint(&stored.session);
-    reply_ephemeral(ctx, &format!("Try: *{}* (serves `{}`)", h.text, h.item)).await
+    let student = data.student(ctx.author().id).await?;
+    let stored = data.open_practice(&student).await?;
+    reply::send(ctx, Reply::private(hint_text(data, &stored.session))).await
+}
+
+fn hint_text(data: &Data, s: &Session) -> String {
+    let h = data.engine.hint(s);
+    format!("Try: *{}* (serves `{}`)", h.text, h.item)
 }
 
 /// Say something in your practice (for servers without the message-content permission).
@@ -454,19 +520,25 @@ pub async fn say(
     #[max_length = 4000]
     text: String,
 ) -> Result<(), Error> {
-    retry(|| ctx.defer()).await?;
     let data = ctx.data();
-    let lock = data.user_lock(ctx.author().id.get());
-    let _guard = lock.lock().await;
-    let here = ctx.channel_id().get().to_string();
-    let stored = match data.store.session_in_channel(&here).await? {
-        Some(s) if owns(data, ctx.author().id, &s).await? => Some(s),
-        _ => None,
+    let student = data.student(ctx.author().id).await?;
+    // Refused before any defer, so the refusal is private (a public defer
+    // would make the first follow-up public whatever its flags).
+    match data.practice_in(ctx.channel_id()).await? {
+        Some(s) if student.owns(&s) => {}
+        _ => return Err(BotError::SayOutsidePractice),
+    }
+    // Public: the conversation shows in the student's own thread or DM.
+    retry(|| ctx.defer()).await?;
+    let (mut cards, phase, id) = {
+        let lock = data.user_lock(ctx.author().id.get());
+        let _guard = lock.lock().await;
+        let Some(mut stored) = data.practice_in(ctx.channel_id()).await? else {
+            return Err(BotError::NoPractice);
+        };
+        let (cards, phase) = apply_text(data, &mut stored, &text).await?;
+        (cards, phase, stored.id)
     };
-    let Some(mut stored) = stored else {
-        return reply_ephemeral(ctx, "Use `/say` inside your own practice thread or DM.").await;
-    };
-    let (mut cards, phase) = apply_text(data, &mut stored, &text).await?;
     cards.insert(
         0,
         Card::new(
@@ -475,161 +547,154 @@ pub async fn say(
             view::COLOUR_NEUTRAL,
         ),
     );
-    let packs = view::pack(cards);
-    let n = packs.len();
-    for (i, pack) in packs.into_iter().enumerate() {
-        let mut reply = poise::CreateReply::default().allowed_mentions(no_mentions());
-        for c in &pack {
-            reply = reply.embed(c.embed());
-        }
-        if i + 1 == n {
-            reply = reply.components(buttons(&stored.id, phase));
-        }
-        retry(|| ctx.send(reply.clone())).await?;
-    }
-    Ok(())
+    reply::send(ctx, Reply::cards(cards).rows(buttons(&id, phase))).await
 }
 
-async fn respond(
-    ctx: &serenity::Context,
+/// Acknowledges a button at once (a "thinking" message, private or not), so
+/// the work after it never misses the 3-second window.
+async fn defer_component(
+    http: &serenity::Http,
     c: &ComponentInteraction,
-    msg: CreateInteractionResponseMessage,
-) -> Result<(), Error> {
-    retry(|| {
-        c.create_response(
-            &ctx.http,
-            CreateInteractionResponse::Message(msg.clone().allowed_mentions(no_mentions())),
-        )
-    })
-    .await?;
-    Ok(())
+    private: bool,
+) -> Result<(), BotError> {
+    let msg = CreateInteractionResponseMessage::new().ephemeral(private);
+    reply::callback(http, c.id, &c.token, CreateInteractionResponse::Defer(msg)).await
 }
 
-/// Buttons: `cc:<action>:<session id>`; only the session's owner may use them.
+/// Buttons: parsed into an [`Action`]; only the session's owner may use them.
+/// Refusals come before any defer, so they are private.
 pub async fn on_component(
     ctx: &serenity::Context,
     data: &Data,
     c: &ComponentInteraction,
-) -> Result<(), Error> {
-    let mut parts = c.data.custom_id.splitn(3, ':');
-    let (Some("cc"), Some(action), Some(arg)) = (parts.next(), parts.next(), parts.next()) else {
-        return Ok(());
+) -> Result<(), BotError> {
+    let Some(action) = Action::parse(&c.data.custom_id) else {
+        return Err(BotError::PracticeGone);
     };
-    if action == "forget" {
-        return super::commands::confirm_forget(ctx, data, c, arg).await;
+    if let Action::Forget(user) = action {
+        return super::commands::confirm_forget(ctx, data, c, user).await;
     }
-    let lock = data.user_lock(c.user.id.get());
-    let _guard = lock.lock().await;
-    let Some(mut stored) = data.store.get_session(arg).await? else {
-        return respond(
-            ctx,
-            c,
-            CreateInteractionResponseMessage::new()
-                .content("That practice no longer exists.")
-                .ephemeral(true),
-        )
-        .await;
+    let Some(sid) = action.session() else {
+        return Err(BotError::PracticeGone);
     };
-    if !owns(data, c.user.id, &stored).await? {
-        return respond(
-            ctx,
-            c,
-            CreateInteractionResponseMessage::new()
-                .content("Only the student who started this practice can use these buttons.")
-                .ephemeral(true),
-        )
-        .await;
-    }
-    let sc = data.engine.scenario(&stored.session.scenario_id)?.clone();
+    let student = data.student(c.user.id).await?;
+    let stored = data.practice_by_id(&student, sid).await?;
+    let press = Press {
+        http: &ctx.http,
+        data,
+        c,
+        student,
+        stored,
+    };
     match action {
-        "hint" => {
-            let h = data.engine.hint(&stored.session);
-            respond(
-                ctx,
-                c,
-                CreateInteractionResponseMessage::new()
-                    .content(format!("Try: *{}* (serves `{}`)", h.text, h.item))
-                    .ephemeral(true),
+        Action::Hint(_) => press.hint().await,
+        Action::Resume(_) => press.resume().await,
+        Action::Resend(_) => press.resend().await,
+        Action::Abandon(_) => press.abandon().await,
+        Action::End(_) => press.end().await,
+        Action::Card(_) => press.card().await,
+        Action::Forget(_) | Action::Draft => Err(BotError::PracticeGone),
+    }
+}
+
+/// A practice button pressed by the practice's owner.
+struct Press<'a> {
+    http: &'a serenity::Http,
+    data: &'a Data,
+    c: &'a ComponentInteraction,
+    student: super::Student,
+    /// The practice as it was when the button was pressed (reloaded under the
+    /// lock before any change).
+    stored: StoredSession,
+}
+
+impl Press<'_> {
+    async fn hint(&self) -> Result<(), BotError> {
+        let r = Reply::private(hint_text(self.data, &self.stored.session));
+        reply::respond(self.http, self.c.id, &self.c.token, r).await
+    }
+
+    async fn resume(&self) -> Result<(), BotError> {
+        let sc = self
+            .data
+            .engine
+            .scenario(&self.stored.session.scenario_id)?;
+        let card = view::status(sc, &self.data.engine.status(&self.stored.session));
+        let r = Reply::cards(vec![card])
+            .rows(buttons(&self.stored.id, self.stored.session.phase))
+            .private_to_caller();
+        reply::respond(self.http, self.c.id, &self.c.token, r).await
+    }
+
+    async fn resend(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let r = self.data.unsent.take(&self.stored.id).unwrap_or_else(|| {
+            Reply::private(
+                "That reply is no longer waiting; your conversation is saved, so carry on with your next message.",
             )
+        });
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    /// The practice reloaded, for a change made under the user's lock.
+    async fn reload(&self) -> Result<StoredSession, BotError> {
+        self.data
+            .practice_by_id(&self.student, &self.stored.id)
             .await
-        }
-        "end" | "abandon" => {
-            let cards = if action == "abandon" && stored.session.phase != Phase::Done {
-                data.store.abandon_session(&stored.id).await?;
-                vec![Card::new(
-                    "Practice ended",
-                    "Start a new one with `/practice start`.",
-                    view::COLOUR_INFO,
-                )]
-            } else {
-                end_session(data, &mut stored).await?
-            };
-            let embeds: Vec<_> = view::pack(cards)
-                .into_iter()
-                .next()
-                .unwrap_or_default()
-                .iter()
-                .map(Card::embed)
-                .collect();
-            let mut msg = CreateInteractionResponseMessage::new().embeds(embeds);
-            if action == "end" {
-                msg = msg.components(buttons(&stored.id, stored.session.phase));
-            } else {
-                msg = msg.ephemeral(true);
+    }
+
+    async fn abandon(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, true).await?;
+        {
+            let lock = self.data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let stored = self.reload().await?;
+            if stored.session.phase != Phase::Done {
+                self.data.store.abandon_session(&stored.id).await?;
             }
-            respond(ctx, c, msg).await
         }
-        "resume" => {
-            let st = data.engine.status(&stored.session);
-            let card = view::status(&sc, &st);
-            respond(
-                ctx,
-                c,
-                CreateInteractionResponseMessage::new()
-                    .embed(card.embed())
-                    .components(buttons(&stored.id, stored.session.phase))
-                    .ephemeral(true),
-            )
-            .await
-        }
-        "card" => {
-            let card = match data.store.scorecard_json(&stored.id).await? {
-                Some(_) | None if stored.session.phase != Phase::Done => {
-                    // Finishing now: a scorecard ends the practice.
-                    data.engine.finish(&mut stored.session)?;
-                    let card = data.engine.scorecard(&stored.session)?;
-                    data.store
-                        .finish_session(&stored.id, &stored.session, &card)
-                        .await?;
-                    card
-                }
-                _ => data.engine.scorecard(&stored.session)?,
-            };
-            let packs = view::pack(view::scorecard(&sc, &card));
-            let first: Vec<_> = packs
-                .first()
-                .map(|p| p.iter().map(Card::embed).collect())
-                .unwrap_or_default();
-            respond(
-                ctx,
-                c,
-                CreateInteractionResponseMessage::new().embeds(first),
-            )
-            .await?;
-            for p in packs.iter().skip(1) {
-                let embeds: Vec<_> = p.iter().map(Card::embed).collect();
-                retry(|| {
-                    c.create_followup(
-                        &ctx.http,
-                        serenity::CreateInteractionResponseFollowup::new()
-                            .embeds(embeds.clone())
-                            .allowed_mentions(no_mentions()),
-                    )
-                })
-                .await?;
+        let r = Reply::cards(vec![Card::new(
+            "Practice ended",
+            "Start a new one with `/practice start`.",
+            view::COLOUR_INFO,
+        )]);
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    async fn end(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let (cards, phase) = {
+            let lock = self.data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let mut stored = self.reload().await?;
+            let cards = end_session(self.data, &mut stored).await?;
+            (cards, stored.session.phase)
+        };
+        let r = Reply::cards(cards).rows(buttons(&self.stored.id, phase));
+        reply::follow_up(self.http, &self.c.token, r).await
+    }
+
+    async fn card(&self) -> Result<(), BotError> {
+        defer_component(self.http, self.c, false).await?;
+        let data = self.data;
+        let card = {
+            let lock = data.user_lock(self.c.user.id.get());
+            let _guard = lock.lock().await;
+            let mut stored = self.reload().await?;
+            if stored.session.phase != Phase::Done {
+                // Finishing now: a scorecard ends the practice.
+                data.engine.finish(&mut stored.session)?;
+                let card = data.engine.scorecard(&stored.session)?;
+                data.store
+                    .finish_session(&stored.id, &stored.session, &card)
+                    .await?;
+                card
+            } else {
+                data.engine.scorecard(&stored.session)?
             }
-            Ok(())
-        }
-        _ => Ok(()),
+        };
+        let sc = data.engine.scenario(&self.stored.session.scenario_id)?;
+        let r = Reply::cards(view::scorecard(sc, &card));
+        reply::follow_up(self.http, &self.c.token, r).await
     }
 }

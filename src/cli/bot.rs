@@ -1,4 +1,5 @@
-//! `coffeechat bot`: runs the Discord bot.
+//! `coffeechat bot`: runs the Discord bot. Only `crate::bot` touches serenity;
+//! this file reads the options, opens the store and hands over.
 
 use super::ScenarioArgs;
 use crate::bot::{self, BotConfig, Data};
@@ -36,6 +37,9 @@ pub fn run(args: BotArgs) -> anyhow::Result<ExitCode> {
     if token.trim().is_empty() {
         bail!("DISCORD_TOKEN is not set: create an application and bot in the Discord developer portal, then `export DISCORD_TOKEN=...` (or put it in .env); see the README");
     }
+    if let Some(base) = &args.api_base {
+        bot::check_api_base(base)?;
+    }
     let set = super::load_scenarios(&args.scenarios)?;
     let engine = Arc::new(Engine::new(set, Classifier::new()));
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -43,24 +47,20 @@ pub fn run(args: BotArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async move {
-        let url = args.database_url.clone().unwrap_or_else(Store::default_sqlite_url);
+        let url = args
+            .database_url
+            .clone()
+            .unwrap_or_else(Store::default_sqlite_url);
         let store = Store::connect(&url).await?;
         tracing::info!(backend = store.backend().as_str(), "store ready");
-        let config = BotConfig { api_base: args.api_base.clone(), message_content: !args.no_message_content };
+        let config = BotConfig {
+            api_base: args.api_base.clone(),
+            message_content: !args.no_message_content,
+            request_timeout: None,
+            ready_timeout: None,
+        };
         let mut client = bot::build_client(&token, config, Data::new(engine, store)).await?;
-        let shards = client.shard_manager.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                shards.shutdown_all().await;
-            }
-        });
-        client.start().await.map_err(|e| match &e {
-            serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) if r.status_code.as_u16() == 401 => {
-                anyhow::anyhow!("Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN")
-            }
-            serenity::Error::Gateway(g) => anyhow::anyhow!("the Discord gateway refused the connection: {g}; check the token and the intents enabled in the developer portal"),
-            _ => anyhow::anyhow!("the bot stopped: {e}"),
-        })?;
+        bot::run(&mut client).await?;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

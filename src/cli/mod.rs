@@ -47,14 +47,18 @@ pub enum Command {
 
 pub fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("warn,coffeechat=info,serenity=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+    let env = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,coffeechat=info,serenity=warn")
+    });
+    // Every line passes the bot's redaction (tokens, message text): see `bot::logs`.
+    let out = tracing_subscriber::fmt::layer()
+        .with_writer(crate::bot::logs::Redacting(std::io::stderr))
+        .with_filter(env)
+        .with_filter(crate::bot::logs::caps());
+    tracing_subscriber::registry().with(out).init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Practice(a) => practice::run(a),

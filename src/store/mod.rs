@@ -434,6 +434,8 @@ impl Store {
                             .await?;
                     }
                     for pragma in [
+                        // Deleted rows are overwritten, so `/forget-me` leaves no text in the file.
+                        "PRAGMA secure_delete = ON",
                         "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 10000",
@@ -1049,6 +1051,13 @@ impl Store {
             users,
         };
         tx.commit().await?;
+        if self.backend == Backend::Sqlite {
+            // The write-ahead log still holds the old pages; fold it into the
+            // (securely deleted) file and empty it.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(out)
     }
 }

@@ -214,7 +214,9 @@ pub fn message(id: u64, channel: u64, author: u64, content: &str, guild: bool) -
         "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": 0,
         "components": []
     });
-    if guild && channel != dm_channel_id(author) {
+    // Not `dm_channel_id(BOT_ID)`: that would register the bot as the user of a
+    // student's DM channel id (the ids are derived from the user id modulo 10^9).
+    if guild && (author == BOT_ID || channel != dm_channel_id(author)) {
         v["guild_id"] = json!(GUILD_ID.to_string());
         let mut m = member(author, name);
         if let Some(o) = m.as_object_mut() {

@@ -15,6 +15,15 @@ pub(super) async fn upgrade(ws: WebSocketUpgrade, State(inner): State<Arc<Inner>
     ws.on_upgrade(move |socket| session(socket, inner))
 }
 
+/// The same gateway, reached on READY's `resume_gateway_url` (counted apart).
+pub(super) async fn upgrade_resume(
+    ws: WebSocketUpgrade,
+    State(inner): State<Arc<Inner>>,
+) -> Response {
+    inner.resume_url_connections.fetch_add(1, Ordering::SeqCst);
+    ws.on_upgrade(move |socket| session(socket, inner))
+}
+
 fn send(inner: &Inner, tx: &mpsc::UnboundedSender<WsMessage>, payload: Value) {
     let _ = tx.send(WsMessage::Text(payload.to_string()));
     inner.record_frame(false, payload);
@@ -80,7 +89,25 @@ async fn session(socket: WebSocket, inner: Arc<Inner>) {
                     reason: "Authentication failed.".into(),
                 })));
             }
-            Some(2) => identify(&inner, id, &tx, &kill),
+            Some(2) if inner.close_on_identify.load(Ordering::SeqCst) != 0 => {
+                inner.identifies.fetch_add(1, Ordering::SeqCst);
+                let code = inner.close_on_identify.load(Ordering::SeqCst) as u16;
+                let reason = match code {
+                    4010 => "Invalid shard.",
+                    4011 => "Sharding required.",
+                    4012 => "Invalid API version.",
+                    4013 => "Invalid intent(s).",
+                    _ => "Disallowed intent(s).",
+                };
+                let _ = tx.send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
+                    code,
+                    reason: reason.into(),
+                })));
+            }
+            Some(2) => {
+                lock(&inner.gateway).intents = v["d"]["intents"].as_u64().unwrap_or(0);
+                identify(&inner, id, &tx, &kill)
+            }
             Some(6) => resume(&inner, id, &tx, &kill, &v["d"]),
             _ => {}
         }
@@ -134,7 +161,11 @@ fn identify(inner: &Inner, id: u64, tx: &mpsc::UnboundedSender<WsMessage>, kill:
         g["threads"] = Value::Array(threads);
         g
     };
-    inner.dispatch("READY", fixtures::ready(&session, &inner.ws_url()), true);
+    inner.dispatch(
+        "READY",
+        fixtures::ready(&session, &inner.resume_url()),
+        true,
+    );
     inner.dispatch("GUILD_CREATE", guild, true);
 }
 

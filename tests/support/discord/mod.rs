@@ -85,6 +85,51 @@ struct RateLimit {
     retry_after: f64,
 }
 
+/// What a [`Fault`] does to the requests it matches.
+#[derive(Debug, Clone)]
+pub(crate) enum FaultKind {
+    /// Answer with this error and do nothing (`status`, Discord `code`, `message`).
+    Fail(u16, u64, String),
+    /// Do the request, then answer with this status anyway (a 5xx after Discord acted).
+    FailAfterActing(u16),
+    /// Hold the request until [`Release::release`] (or forever).
+    Hang(Arc<Release>),
+}
+
+/// A forced failure of the next `remaining` requests matching a route.
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    method: String,
+    prefix: String,
+    remaining: u32,
+    pub(crate) kind: FaultKind,
+}
+
+/// Lets requests held by [`StandIn::hang`] go on.
+#[derive(Debug, Default)]
+pub struct Release {
+    released: AtomicBool,
+    notify: Notify,
+}
+
+impl Release {
+    /// Lets every held request (and any later one of this fault) through.
+    pub fn release(&self) {
+        self.released.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub(crate) async fn wait(&self) {
+        loop {
+            let n = self.notify.notified();
+            if self.released.load(Ordering::SeqCst) {
+                return;
+            }
+            n.await;
+        }
+    }
+}
+
 /// The live gateway connection.
 pub(crate) struct Conn {
     pub(crate) id: u64,
@@ -100,6 +145,8 @@ pub(crate) struct Gateway {
     pub(crate) log: Vec<(u64, Value)>,
     pub(crate) conn: Option<Conn>,
     pub(crate) conn_ids: u64,
+    /// The intents of the last IDENTIFY.
+    pub(crate) intents: u64,
 }
 
 /// An interaction the stand-in injected.
@@ -125,6 +172,12 @@ pub(crate) struct World {
     pub(crate) thread_members: HashMap<u64, HashSet<u64>>,
     /// Bulk-overwritten application commands: key `global` or a guild id.
     pub(crate) commands: HashMap<String, Value>,
+    /// `(channel, nonce)` of messages sent with `enforce_nonce` -> the message id.
+    pub(crate) nonces: HashMap<(u64, String), u64>,
+    /// Users whose DMs are closed to the bot (50007).
+    pub(crate) closed_dms: HashSet<u64>,
+    /// Channels where the bot lacks a permission: the Discord code to answer (50013, 50001).
+    pub(crate) denied: HashMap<u64, u64>,
 }
 
 pub(crate) struct Inner {
@@ -138,7 +191,12 @@ pub(crate) struct Inner {
     pub(crate) heartbeat_ms: AtomicU64,
     ids: AtomicU64,
     limits: Mutex<Vec<RateLimit>>,
+    faults: Mutex<Vec<Fault>>,
     pub(crate) identifies: AtomicU64,
+    /// Gateway connections opened on READY's `resume_gateway_url`.
+    pub(crate) resume_url_connections: AtomicU64,
+    /// A close code sent instead of READY for the next IDENTIFYs (4010-4014).
+    pub(crate) close_on_identify: AtomicU64,
     pub(crate) resumes: AtomicU64,
     pub(crate) reject_token: AtomicBool,
     pub(crate) echo: AtomicBool,
@@ -155,6 +213,38 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Inner {
     pub(crate) fn ws_url(&self) -> String {
         format!("ws://{}/gateway", self.addr)
+    }
+
+    /// The `resume_gateway_url` READY announces: another path, so tests can tell.
+    pub(crate) fn resume_url(&self) -> String {
+        format!("ws://{}/gateway-resume", self.addr)
+    }
+
+    /// Takes one forced failure for this request, if any applies.
+    pub(crate) fn take_fault(&self, method: &str, path: &str) -> Option<FaultKind> {
+        let mut faults = lock(&self.faults);
+        let f = faults
+            .iter_mut()
+            .find(|f| f.remaining > 0 && f.method == method && path.starts_with(&f.prefix))?;
+        f.remaining -= 1;
+        Some(f.kind.clone())
+    }
+
+    /// Records a request before it is answered (a held one); returns its index.
+    pub(crate) fn record_pending(&self, req: Request) -> usize {
+        let mut r = lock(&self.requests);
+        r.push(req);
+        let i = r.len() - 1;
+        drop(r);
+        self.changed.notify_waiters();
+        i
+    }
+
+    pub(crate) fn set_status(&self, index: usize, status: u16) {
+        if let Some(r) = lock(&self.requests).get_mut(index) {
+            r.status = status;
+        }
+        self.changed.notify_waiters();
     }
 
     pub(crate) fn next_id(&self) -> u64 {
@@ -260,7 +350,10 @@ impl StandIn {
             heartbeat_ms: AtomicU64::new(5_000),
             ids: AtomicU64::new(900_000_000_000_000_000),
             limits: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
             identifies: AtomicU64::new(0),
+            resume_url_connections: AtomicU64::new(0),
+            close_on_identify: AtomicU64::new(0),
             resumes: AtomicU64::new(0),
             reject_token: AtomicBool::new(false),
             echo: AtomicBool::new(true),
@@ -269,6 +362,7 @@ impl StandIn {
         });
         let app = Router::new()
             .route("/gateway", get(gateway::upgrade))
+            .route("/gateway-resume", get(gateway::upgrade_resume))
             .fallback(rest::handle)
             .with_state(inner.clone());
         let server = tokio::spawn(async move {
@@ -319,6 +413,16 @@ impl StandIn {
 
     pub fn resumes(&self) -> u64 {
         self.inner.resumes.load(Ordering::SeqCst)
+    }
+
+    /// Gateway connections the bot opened on READY's `resume_gateway_url`.
+    pub fn resume_url_connections(&self) -> u64 {
+        self.inner.resume_url_connections.load(Ordering::SeqCst)
+    }
+
+    /// The `resume_gateway_url` READY announces (distinct from [`Self::ws_url`]).
+    pub fn resume_url(&self) -> String {
+        self.inner.resume_url()
     }
 
     /// Dispatches the stand-in sent that serenity could not read (should stay empty).
@@ -435,6 +539,19 @@ impl StandIn {
     /// A channel as the stand-in holds it.
     pub fn channel(&self, id: u64) -> Option<Value> {
         lock(&self.inner.world).channels.get(&id).cloned()
+    }
+
+    /// The messages a channel holds now (posted and not deleted), oldest first.
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        let ch = channel.to_string();
+        let mut m: Vec<Value> = lock(&self.inner.world)
+            .messages
+            .values()
+            .filter(|m| m["channel_id"] == ch.as_str())
+            .cloned()
+            .collect();
+        m.sort_by_key(|m| m["id"].as_str().and_then(|s| s.parse::<u64>().ok()));
+        m
     }
 
     /// A message as the stand-in holds it (posted by the bot or injected).
@@ -578,6 +695,72 @@ impl StandIn {
         });
     }
 
+    /// Answers the next `times` matching requests with Discord's error `code`
+    /// (e.g. 500/0, 403/50013) without acting on them.
+    pub fn fail(&self, method: &str, path_prefix: &str, times: u32, status: u16, code: u64) {
+        let message = match code {
+            50001 => "Missing Access",
+            50007 => "Cannot send messages to this user",
+            50013 => "Missing Permissions",
+            50083 => "Thread is archived",
+            _ if status >= 500 => "500: Internal Server Error",
+            _ => "Error",
+        };
+        self.push_fault(
+            method,
+            path_prefix,
+            times,
+            FaultKind::Fail(status, code, message.to_string()),
+        );
+    }
+
+    /// Acts on the next `times` matching requests, then answers `status` (a 5xx
+    /// that came after Discord did the work, as when a gateway times out).
+    pub fn fail_after_acting(&self, method: &str, path_prefix: &str, times: u32, status: u16) {
+        self.push_fault(
+            method,
+            path_prefix,
+            times,
+            FaultKind::FailAfterActing(status),
+        );
+    }
+
+    /// Holds the next `times` matching requests unanswered until the returned
+    /// [`Release`] is released. A held request is recorded with status 0.
+    pub fn hang(&self, method: &str, path_prefix: &str, times: u32) -> Arc<Release> {
+        let r = Arc::new(Release::default());
+        self.push_fault(method, path_prefix, times, FaultKind::Hang(r.clone()));
+        r
+    }
+
+    fn push_fault(&self, method: &str, prefix: &str, times: u32, kind: FaultKind) {
+        lock(&self.inner.faults).push(Fault {
+            method: method.to_string(),
+            prefix: prefix.to_string(),
+            remaining: times,
+            kind,
+        });
+    }
+
+    /// The user's DMs are closed to the bot: messages to their DM channel get 50007.
+    pub fn close_dms(&self, user: u64) {
+        lock(&self.inner.world).closed_dms.insert(user);
+    }
+
+    /// The bot lacks a permission in `channel`: messages and threads there get
+    /// 403 with `code` (50013 Missing Permissions, 50001 Missing Access).
+    pub fn deny(&self, channel: u64, code: u64) {
+        lock(&self.inner.world).denied.insert(channel, code);
+    }
+
+    /// Every IDENTIFY from now on is closed with `code` (4010-4014) instead of
+    /// READY, as Discord does for bad shard data or intents (0 turns it off).
+    pub fn close_on_identify(&self, code: u16) {
+        self.inner
+            .close_on_identify
+            .store(u64::from(code), Ordering::SeqCst);
+    }
+
     // ---- injections ---------------------------------------------------------
 
     fn inject_interaction(&self, id: u64, channel: u64, message: Option<u64>, payload: Value) {
@@ -604,8 +787,21 @@ impl StandIn {
     /// Injects a slash command (`options` is Discord's options array, subcommands
     /// included) and returns the interaction id.
     pub fn slash(&self, user: u64, channel: u64, name: &str, options: Value) -> u64 {
+        self.slash_with(user, channel, name, options, |_| {})
+    }
+
+    /// A slash command whose payload `change` adjusts first (e.g. the member's permissions).
+    pub fn slash_with(
+        &self,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: Value,
+        change: impl FnOnce(&mut Value),
+    ) -> u64 {
         let id = self.next_id();
-        let p = fixtures::command_interaction(id, user, channel, name, options);
+        let mut p = fixtures::command_interaction(id, user, channel, name, options);
+        change(&mut p);
         self.inject_interaction(id, channel, None, p);
         id
     }
@@ -679,12 +875,21 @@ impl StandIn {
     }
 
     fn user_message(&self, id: u64, user: u64, channel: u64, content: &str) -> Value {
+        // Without the MESSAGE_CONTENT intent (1 << 15) Discord sends a server
+        // message with no text unless it mentions the bot.
+        let intents = lock(&self.inner.gateway).intents;
         let mut w = lock(&self.inner.world);
         register_dm(&mut w, channel);
         let guild = w
             .channels
             .get(&channel)
             .is_none_or(|c| c.get("guild_id").is_some());
+        let mentions_bot = content.contains(&format!("<@{BOT_ID}>"));
+        let content = if guild && intents & (1 << 15) == 0 && !mentions_bot && intents != 0 {
+            ""
+        } else {
+            content
+        };
         let m = fixtures::message(id, channel, user, content, guild);
         w.messages.insert(id, m.clone());
         m

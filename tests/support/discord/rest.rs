@@ -5,7 +5,7 @@
 // The checks return the error response itself; its size does not matter here.
 #![allow(clippy::result_large_err)]
 
-use super::{fixtures, lock, register_dm, Inner, Request, BOT_ID};
+use super::{fixtures, lock, register_dm, FaultKind, Inner, Request, BOT_ID};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -38,14 +38,19 @@ fn error(status: StatusCode, code: u64, message: &str) -> Response {
         .into_response()
 }
 
+/// Discord's 50035, with `errors` nested along the field's path as Discord
+/// nests it (`embeds.title` -> `{"embeds": {"title": {"_errors": [...]}}}`).
 fn invalid_form(field: &str, why: &str) -> Response {
     tracing::warn!(field, why, "discord stand-in: invalid form body");
     eprintln!("discord stand-in: 400 Invalid Form Body: {field}: {why}");
+    let mut errors = json!({"_errors": [{"code": "BASE_TYPE_INVALID", "message": why}]});
+    for part in field.rsplit('.') {
+        errors = json!({ part: errors });
+    }
     (
         StatusCode::BAD_REQUEST,
         axum::Json(json!({
-            "message": "Invalid Form Body", "code": 50035,
-            "errors": {field: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": why}]}}
+            "message": "Invalid Form Body", "code": 50035, "errors": errors
         })),
     )
         .into_response()
@@ -138,9 +143,35 @@ pub(super) async fn handle(
         at: Instant::now(),
         status: 0,
     };
-    let resp = match inner.take_rate_limit(&req.method, &req.path) {
-        Some((retry_after, global)) => rate_limited(retry_after, global),
+    if let Some((retry_after, global)) = inner.take_rate_limit(&req.method, &req.path) {
+        let resp = rate_limited(retry_after, global);
+        req.status = resp.status().as_u16();
+        inner.record_request(req);
+        return resp;
+    }
+    let resp = match inner.take_fault(&req.method, &req.path) {
         None => route(&inner, &req, multipart),
+        Some(FaultKind::Fail(status, code, message)) => error(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            code,
+            &message,
+        ),
+        Some(FaultKind::FailAfterActing(status)) => {
+            let _ = route(&inner, &req, multipart);
+            error(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                0,
+                "500: Internal Server Error",
+            )
+        }
+        Some(FaultKind::Hang(release)) => {
+            // Recorded now (status 0), so a test sees the request that hangs.
+            let index = inner.record_pending(req.clone());
+            release.wait().await;
+            let resp = route(&inner, &req, multipart);
+            inner.set_status(index, resp.status().as_u16());
+            return resp;
+        }
     };
     req.status = resp.status().as_u16();
     inner.record_request(req);
@@ -179,8 +210,14 @@ fn route(inner: &Inner, req: &Request, multipart: bool) -> Response {
             if inner.channel_guild(ch).is_none() {
                 return unknown_channel();
             }
+            if let Err(r) = may_post(inner, ch) {
+                return r;
+            }
             if let Err(r) = check_create(body, multipart) {
                 return r;
+            }
+            if let Some(m) = same_nonce(inner, ch, body) {
+                return ok(m);
             }
             ok(new_message(inner, ch, body, None))
         }
@@ -201,7 +238,11 @@ fn route(inner: &Inner, req: &Request, multipart: bool) -> Response {
             Some(_) => no_content(),
             None => unknown_channel(),
         },
-        ("POST", ["channels", ch, "threads"]) => create_thread(inner, num(ch), None, body),
+        ("POST", ["channels", ch, "threads"]) => match denied(inner, num(ch)) {
+            Some(r) => r,
+            None => create_thread(inner, num(ch), None, body),
+        },
+        ("DELETE", ["channels", ch]) => delete_channel(inner, num(ch)),
         ("POST", ["channels", ch, "messages", mid, "threads"]) => {
             create_thread(inner, num(ch), Some(num(mid)), body)
         }
@@ -268,6 +309,106 @@ fn route(inner: &Inner, req: &Request, multipart: bool) -> Response {
             error(StatusCode::NOT_FOUND, 0, "404: Not Found")
         }
     }
+}
+
+/// 403 with the code set by `StandIn::deny` for this channel (or its parent).
+fn denied(inner: &Inner, channel: u64) -> Option<Response> {
+    let w = lock(&inner.world);
+    let parent = w
+        .channels
+        .get(&channel)
+        .and_then(|c| c["parent_id"].as_str())
+        .map_or(0, num);
+    let code = w
+        .denied
+        .get(&channel)
+        .or_else(|| w.denied.get(&parent))
+        .copied()?;
+    let message = if code == 50001 {
+        "Missing Access"
+    } else {
+        "Missing Permissions"
+    };
+    Some(error(StatusCode::FORBIDDEN, code, message))
+}
+
+/// Whether the bot may post in `channel`: its permissions, the recipient's
+/// DMs (50007), and an archived and locked thread (50083). An archived thread
+/// that is not locked is unarchived by the post, as on Discord.
+fn may_post(inner: &Inner, channel: u64) -> Result<(), Response> {
+    if let Some(r) = denied(inner, channel) {
+        return Err(r);
+    }
+    if let Some(user) = fixtures::dm_user(channel) {
+        if lock(&inner.world).closed_dms.contains(&user) {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                50007,
+                "Cannot send messages to this user",
+            ));
+        }
+    }
+    let mut w = lock(&inner.world);
+    // `get_mut`, not indexing: indexing would add a null `thread_metadata`.
+    if let Some(meta) = w
+        .channels
+        .get_mut(&channel)
+        .and_then(|t| t.get_mut("thread_metadata"))
+    {
+        if meta["archived"] == true {
+            if meta["locked"] == true {
+                return Err(error(StatusCode::BAD_REQUEST, 50083, "Thread is archived"));
+            }
+            meta["archived"] = json!(false);
+        }
+    }
+    Ok(())
+}
+
+/// The message already sent with this nonce, when the body enforces it.
+fn same_nonce(inner: &Inner, channel: u64, body: &Value) -> Option<Value> {
+    if body["enforce_nonce"] != true {
+        return None;
+    }
+    let nonce = match &body["nonce"] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let w = lock(&inner.world);
+    let id = w.nonces.get(&(channel, nonce))?;
+    w.messages.get(id).cloned()
+}
+
+/// `DELETE /channels/{id}`: a thread (or channel) and its messages go.
+fn delete_channel(inner: &Inner, id: u64) -> Response {
+    if let Some(r) = denied(inner, id) {
+        return r;
+    }
+    let c = {
+        let mut w = lock(&inner.world);
+        let Some(c) = w.channels.remove(&id) else {
+            return unknown_channel();
+        };
+        let ch = id.to_string();
+        w.messages.retain(|_, m| m["channel_id"] != ch.as_str());
+        w.thread_members.remove(&id);
+        c
+    };
+    let event = if c.get("thread_metadata").is_some() {
+        "THREAD_DELETE"
+    } else {
+        "CHANNEL_DELETE"
+    };
+    if c.get("guild_id").is_some() {
+        let d = if event == "THREAD_DELETE" {
+            json!({"id": c["id"], "guild_id": c["guild_id"], "parent_id": c["parent_id"], "type": c["type"]})
+        } else {
+            c.clone()
+        };
+        inner.dispatch(event, d, true);
+    }
+    ok(c)
 }
 
 fn num(s: &str) -> u64 {
@@ -397,7 +538,23 @@ fn new_message(inner: &Inner, channel: u64, body: &Value, webhook: Option<&Value
             o.remove("member");
         }
     }
-    lock(&inner.world).messages.insert(id, m.clone());
+    if let Some(n) = body.get("nonce").filter(|n| !n.is_null()) {
+        m["nonce"] = n.clone();
+    }
+    {
+        let mut w = lock(&inner.world);
+        w.messages.insert(id, m.clone());
+        if body["enforce_nonce"] == true {
+            let nonce = match &body["nonce"] {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            if let Some(n) = nonce {
+                w.nonces.insert((channel, n), id);
+            }
+        }
+    }
     let ephemeral = m["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0;
     if inner.echo.load(Ordering::SeqCst) && !ephemeral {
         inner.dispatch("MESSAGE_CREATE", m.clone(), true);
@@ -614,10 +771,29 @@ fn execute_webhook(
                 .find(|p| p.token == token && p.acked)
                 .map(|p| p.channel)
         };
-        return match channel {
-            Some(ch) => ok(new_message(inner, ch, body, None)),
-            None => unknown_webhook(),
+        let Some(ch) = channel else {
+            return unknown_webhook();
         };
+        // As on Discord: the first follow-up after a defer edits the "thinking"
+        // message, and keeps the privacy chosen at the defer whatever its flags say.
+        let mut w = lock(&inner.world);
+        let thinking = w.originals.get(token).copied().filter(|mid| {
+            w.messages
+                .get(mid)
+                .is_some_and(|m| m["flags"].as_u64().unwrap_or(0) & LOADING != 0)
+        });
+        if let Some(mid) = thinking {
+            if let Some(m) = w.messages.get_mut(&mid) {
+                let mut edit = body.clone();
+                if let Some(o) = edit.as_object_mut() {
+                    o.remove("flags");
+                }
+                merge(m, &edit);
+                return ok(m.clone());
+            }
+        }
+        drop(w);
+        return ok(new_message(inner, ch, body, None));
     }
     let hook = lock(&inner.world).webhooks.get(&num(id)).cloned();
     let Some(hook) = hook else {
