@@ -6,7 +6,7 @@
 
 use super::view::{self, Card};
 use super::{no_mentions, reply_ephemeral, retry, Context, Data, Error};
-use crate::engine::{Phase, Session};
+use crate::engine::{Input, Phase, Session};
 use crate::store::{Placement, StoreError, StoredSession};
 use poise::serenity_prelude as serenity;
 use rand::Rng;
@@ -144,15 +144,13 @@ async fn apply_text(
             Phase::Done,
         ));
     }
-    let mut evs = engine.send(s, text)?;
-    if s.phase == Phase::FollowUp && !s.notes.is_empty() {
-        evs.extend(engine.finish(s)?);
-    }
-    let mut cards = view::events(&sc, &evs);
-    if s.phase == Phase::Done {
-        let card = engine.scorecard(s)?;
-        data.store.finish_session(&stored.id, s, &card).await?;
-        cards.extend(view::scorecard(&sc, &card));
+    let out = engine.step(s, Input::parse(text))?;
+    let mut cards = view::events(&sc, &out.events);
+    if out.abandoned {
+        data.store.abandon_session(&stored.id).await?;
+    } else if let Some(card) = &out.scorecard {
+        data.store.finish_session(&stored.id, s, card).await?;
+        cards.extend(view::scorecard(&sc, card));
     } else {
         data.store.record_turns(&stored.id, s).await?;
     }
@@ -355,33 +353,28 @@ async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card
     let engine = &data.engine;
     let sc = engine.scenario(&stored.session.scenario_id)?.clone();
     let s = &mut stored.session;
-    match s.phase {
-        Phase::Conversation => {
-            let evs = engine.end_conversation(s)?;
-            data.store.record_turns(&stored.id, s).await?;
-            Ok(view::events(&sc, &evs))
-        }
-        Phase::FollowUp | Phase::Request => {
-            let sent_request = s.request_text.is_some();
-            engine.finish(s)?;
-            if !sent_request {
-                data.store.abandon_session(&stored.id).await?;
-                return Ok(vec![Card::new(
-                    "Practice ended",
-                    "You ended it before sending a request; nothing was scored.",
-                    view::COLOUR_INFO,
-                )]);
-            }
-            let card = engine.scorecard(s)?;
-            data.store.finish_session(&stored.id, s, &card).await?;
-            Ok(view::scorecard(&sc, &card))
-        }
-        Phase::Done => Ok(vec![Card::new(
+    if s.phase == Phase::Done {
+        return Ok(vec![Card::new(
             "",
             "This practice has already finished.",
             view::COLOUR_INFO,
-        )]),
+        )]);
     }
+    let out = engine.step(s, Input::End)?;
+    if out.abandoned {
+        data.store.abandon_session(&stored.id).await?;
+        return Ok(vec![Card::new(
+            "Practice ended",
+            "You ended it before sending a request; nothing was scored.",
+            view::COLOUR_INFO,
+        )]);
+    }
+    if let Some(card) = &out.scorecard {
+        data.store.finish_session(&stored.id, s, card).await?;
+        return Ok(view::scorecard(&sc, card));
+    }
+    data.store.record_turns(&stored.id, s).await?;
+    Ok(view::events(&sc, &out.events))
 }
 
 async fn open_for(data: &Data, user: &serenity::User) -> Result<Option<StoredSession>, Error> {
@@ -442,8 +435,8 @@ pub async fn hint(ctx: Context<'_>) -> Result<(), Error> {
     let Some(stored) = open_for(data, ctx.author()).await? else {
         return reply_ephemeral(ctx, NO_PRACTICE).await;
     };
-    let h = data.engine.hint(&stored.session);
-    reply_ephemeral(ctx, &format!("Try: *{}* (serves `{}`)", h.text, h.item)).await
+    let (text, item) = data.engine.suggestion(&stored.session);
+    reply_ephemeral(ctx, &format!("Try: *{text}* (serves `{item}`)")).await
 }
 
 /// Say something in your practice (for servers without the message-content permission).
@@ -543,12 +536,12 @@ pub async fn on_component(
     let sc = data.engine.scenario(&stored.session.scenario_id)?.clone();
     match action {
         "hint" => {
-            let h = data.engine.hint(&stored.session);
+            let (text, item) = data.engine.suggestion(&stored.session);
             respond(
                 ctx,
                 c,
                 CreateInteractionResponseMessage::new()
-                    .content(format!("Try: *{}* (serves `{}`)", h.text, h.item))
+                    .content(format!("Try: *{text}* (serves `{item}`)"))
                     .ephemeral(true),
             )
             .await
@@ -596,8 +589,11 @@ pub async fn on_component(
             let card = match data.store.scorecard_json(&stored.id).await? {
                 Some(_) | None if stored.session.phase != Phase::Done => {
                     // Finishing now: a scorecard ends the practice.
-                    data.engine.finish(&mut stored.session)?;
-                    let card = data.engine.scorecard(&stored.session)?;
+                    let out = data.engine.step(&mut stored.session, Input::Finish)?;
+                    let card = match out.scorecard {
+                        Some(card) => card,
+                        None => data.engine.scorecard(&stored.session)?,
+                    };
                     data.store
                         .finish_session(&stored.id, &stored.session, &card)
                         .await?;

@@ -255,7 +255,33 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> Vec<Card> {
                 COLOUR_INFO,
             )),
             Event::NoteAcknowledged { text } => cards.push(Card::new("", text, COLOUR_INFO)),
-            Event::Finished => {}
+            Event::RequestRetry { tries_left } => cards.push(Card::new(
+                "Try again",
+                &format!(
+                    "Revise your request and send it again ({tries_left} more tr{} left), or use `/practice end` to see how the request scored.",
+                    if *tries_left == 1 { "y" } else { "ies" }
+                ),
+                COLOUR_INFO,
+            )),
+            Event::Hint { text, item, .. } => {
+                cards.push(Card::new("Hint", &format!("{text} (serves `{item}`)"), COLOUR_INFO))
+            }
+            Event::Status(st) => cards.push(status(sc, st)),
+            Event::Help { unknown, commands } => {
+                let list: Vec<String> =
+                    commands.iter().map(|c| format!("`{}`: {}", c.command, c.what)).collect();
+                cards.push(Card::new(
+                    "Not a command here",
+                    &format!(
+                        "`{}` is not a practice command. Try: {}. Anything else you write is said to {}.",
+                        escape(&truncate(unknown, 50)),
+                        list.join(" · "),
+                        p.name
+                    ),
+                    COLOUR_INFO,
+                ))
+            }
+            Event::Abandoned | Event::Finished => {}
         }
     }
     if !notes.is_empty() {

@@ -129,6 +129,33 @@ pub fn load_texts(
     }
 }
 
+/// Notes that do not block loading (replies without follow-ups), for `scenarios check`.
+pub fn notes_for_texts(files: &[(String, String)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (name, text) in files {
+        if let Ok(s) = parse_str(name, text) {
+            out.extend(validate::notes_one(&Source::new(name, text, &s)));
+        }
+    }
+    out
+}
+
+/// The (name, text) of every scenario file under these paths (unreadable ones skipped).
+pub fn texts_in(paths: &[PathBuf]) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for p in paths {
+        let read = if p.is_dir() {
+            read_dir_texts(p)
+        } else {
+            read_file(p).map(|f| vec![f])
+        };
+        if let Ok(f) = read {
+            files.extend(f);
+        }
+    }
+    files
+}
+
 /// The scenario files shipped inside the binary, as (name, text).
 pub fn embedded_texts() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = EMBEDDED

@@ -4,6 +4,7 @@
 //! in-memory set the engine reads ([`ScenarioSet`]). Must not: do any I/O beyond
 //! reading scenario files, or know about Discord.
 
+pub mod defaults;
 pub mod load;
 pub mod model;
 pub mod validate;

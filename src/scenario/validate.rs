@@ -351,13 +351,17 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     let m = &sc.meeting;
     for (k, l) in [
         ("opening", &m.opening),
-        ("time_warning", &m.time_warning),
         ("wrap_up", &m.wrap_up),
         ("farewell", &m.farewell),
         ("dismiss", &m.dismiss),
     ] {
         c.lines(&[Key("meeting"), Key(k)], l, &[]);
     }
+    c.lines(
+        &[Key("meeting"), Key("time_warning")],
+        &m.time_warning,
+        &["minutes"],
+    );
     let r = &sc.request;
     for (k, l) in [
         ("accept", &r.accept),
@@ -442,6 +446,9 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         &sc.referral.hold_back,
         &[],
     );
+    check_optional_lines(&mut c, sc);
+    check_referrals(&mut c, sc);
+    check_follow_ups(&mut c, sc);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, ins) in sc.insights.iter().enumerate() {
         if let Some(first) = seen.insert(ins.id.as_str(), i) {
@@ -524,6 +531,163 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         }
     }
     c.out
+}
+
+/// Lists that may be left out (defaults apply) but must be well formed when given.
+fn check_optional_lines(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let re = &sc.reactions;
+    let a = &sc.after;
+    for (path, l, allowed) in [
+        ([Key("reactions"), Key("clarify")], &re.clarify, &[][..]),
+        ([Key("reactions"), Key("repeat")], &re.repeat, &[]),
+        ([Key("reactions"), Key("compound")], &re.compound, &[]),
+        ([Key("reactions"), Key("sign_off")], &re.sign_off, &[]),
+        (
+            [Key("referral"), Key("only_one")],
+            &sc.referral.only_one,
+            &["name"],
+        ),
+        ([Key("after"), Key("warm")], &a.warm, &[]),
+        ([Key("after"), Key("polite")], &a.polite, &[]),
+        ([Key("after"), Key("job_ask")], &a.job_ask, &["name"]),
+    ] {
+        if !l.is_empty() {
+            c.lines(&path, l, allowed);
+        }
+    }
+}
+
+/// Whether `name` (or its surname) appears in the brief: the person who introduced the student.
+fn named_in_brief(brief: &str, name: &str) -> bool {
+    let brief_l = brief.to_lowercase();
+    let name_l = name.to_lowercase();
+    if brief_l.contains(&name_l) {
+        return true;
+    }
+    let surname = name_l
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    surname.chars().count() >= 3
+        && brief_l
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == surname)
+}
+
+/// Referrals: never the person who introduced the student or the professional
+/// themselves; further colleagues well formed.
+fn check_referrals(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let mut people = vec![(vec![Key("referral"), Key("name")], sc.referral.name.clone())];
+    for (i, col) in sc.referral.also.iter().enumerate() {
+        let base = vec![Key("referral"), Key("also"), Index(i)];
+        let at = |k| {
+            let mut p = base.clone();
+            p.push(Key(k));
+            p
+        };
+        c.text(&at("name"), &col.name, MAX_NAME);
+        c.text(&at("role"), &col.role, MAX_FIELD);
+        c.lines(&at("offer"), &col.offer, &["name", "role"]);
+        people.push((at("name"), col.name.clone()));
+    }
+    for (path, name) in people {
+        if named_in_brief(&sc.brief, &name) {
+            c.err(
+                &path,
+                format!("`{name}` is named in the brief: a referral must not be the person who introduced the student"),
+                "name a different colleague; the student already knows this person",
+            );
+        }
+        if name
+            .trim()
+            .eq_ignore_ascii_case(sc.professional.name.trim())
+        {
+            c.err(
+                &path,
+                format!("`{name}` is the professional themselves"),
+                "name a colleague",
+            );
+        }
+    }
+}
+
+/// Follow-ups: lines to say, and a `to` phrase that appears in a reply of the topic.
+fn check_follow_ups(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    for (t, lines) in &sc.replies {
+        for (i, f) in lines.follow_ups.iter().enumerate() {
+            let base = vec![
+                Key("replies"),
+                Name(t.as_str().to_string()),
+                Key("follow_ups"),
+                Index(i),
+            ];
+            let mut p = base.clone();
+            p.push(Key("lines"));
+            c.lines(&p, &f.lines, &[]);
+            if let Some(to) = &f.to {
+                let to_l = to.to_lowercase();
+                let found = lines
+                    .ally
+                    .iter()
+                    .chain(&lines.neutral)
+                    .chain(&lines.assessor)
+                    .any(|l| l.to_lowercase().contains(&to_l));
+                if !found {
+                    let mut p = base.clone();
+                    p.push(Key("to"));
+                    c.err(
+                        &p,
+                        format!("no reply of `{t}` contains \"{to}\""),
+                        "copy a few words exactly from the reply this follows, or leave `to` out to follow every reply of the topic",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Topics whose replies a student is likely to pick up on.
+const FOLLOWED_TOPICS: [Topic; 10] = [
+    Topic::CareerPath,
+    Topic::Entry,
+    Topic::Challenges,
+    Topic::Rewards,
+    Topic::Preparation,
+    Topic::DayToDay,
+    Topic::Organization,
+    Topic::Outlook,
+    Topic::Advice,
+    Topic::Alternatives,
+];
+
+/// Advice that does not block loading: ally and neutral replies that no
+/// follow-up answers (a student who picks them up gets a sideways answer).
+pub fn notes_one(src: &Source<'_>) -> Vec<Diagnostic> {
+    let sc = src.scenario;
+    let mut out = Vec::new();
+    for t in FOLLOWED_TOPICS {
+        let Some(lines) = sc.replies.get(&t) else {
+            continue;
+        };
+        for (k, set) in [("ally", &lines.ally), ("neutral", &lines.neutral)] {
+            for (i, l) in set.iter().enumerate() {
+                let l_l = l.to_lowercase();
+                let covered = lines.follow_ups.iter().any(|f| {
+                    f.to.as_ref()
+                        .is_none_or(|to| l_l.contains(&to.to_lowercase()))
+                });
+                if !covered {
+                    out.push(src.diag(
+                        &[Key("replies"), Name(t.as_str().to_string()), Key(k), Index(i)],
+                        format!("note: this `{t}` reply has no follow-up"),
+                        format!("add a [[replies.{t}.follow_ups]] whose `to` quotes a few of its words (see scenarios/README.md)"),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Checks a whole set: each scenario, plus duplicate ids and referral references.
