@@ -578,3 +578,274 @@ fn acceptance_follows_the_request_and_the_temperament() {
         assert!(yes_poor <= 1, "{id}: poor request accepted {yes_poor}/10");
     }
 }
+
+/// Warms an ally with story questions, then asks who else to talk to three times.
+#[test]
+fn asking_again_for_someone_else_gives_a_second_name_then_an_honest_answer() {
+    let e = engine();
+    for sc in e.scenarios().iter() {
+        let (mut s, _) = e.start_accepted(&sc.id, 2).expect("start");
+        for m in [
+            "I'm keen to build a career in this area once I finish studying.",
+            "How did you end up in this line of work?",
+            "What would you tell someone like me who is just starting?",
+            "What first got you through the door?",
+        ] {
+            e.step(&mut s, Input::Say(m.into())).expect("step");
+        }
+        if s.stance != Stance::Ally || s.phase != Phase::Conversation {
+            continue;
+        }
+        let mut names = Vec::new();
+        for m in [
+            "Is there anyone else you think I should talk to?",
+            "Is there anyone else you'd suggest I reach out to?",
+            "Anyone else at all I could contact?",
+        ] {
+            if s.phase != Phase::Conversation {
+                break;
+            }
+            let out = e.step(&mut s, Input::Say(m.into())).expect("step");
+            for ev in &out.events {
+                if let coffeechat::engine::Event::ReferralOffered { name, .. } = ev {
+                    names.push(name.clone());
+                }
+            }
+        }
+        let introducer_free = names.iter().all(|n| !sc.brief.contains(n.as_str()));
+        assert!(
+            introducer_free,
+            "{}: referred to the introducer {names:?}",
+            sc.id
+        );
+        let distinct: HashSet<&String> = names.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            names.len(),
+            "{}: the same name twice",
+            sc.id
+        );
+        if names.len() == 2 && s.phase == Phase::Conversation {
+            let last = s.conversation_turns().last().expect("turn");
+            assert!(
+                !last.reply.is_empty() && !last.referral,
+                "{}: a third ask gets an honest answer, not a name",
+                sc.id
+            );
+        }
+    }
+}
+
+#[test]
+fn reporting_back_counts_however_the_student_refers_to_the_person() {
+    let e = engine();
+    let notes = [
+        "Thank you for your time. I've already emailed {name} as you suggested, and I'll keep you posted.",
+        "Thank you so much. I wrote to the colleague you recommended yesterday and I'll let you know how it goes.",
+        "Many thanks. I've contacted the {role} you mentioned; I'll keep you updated.",
+    ];
+    let mut checked = 0;
+    for seed in 1..=6 {
+        let (mut s, _) = e.start_accepted("software-backend", seed).expect("start");
+        for m in [
+            "I'd love to work on backend systems after I graduate.",
+            "How did you end up in backend engineering?",
+            "What would you tell someone like me who is just starting?",
+            "Is there anyone else you think I should talk to?",
+        ] {
+            if s.phase == Phase::Conversation {
+                e.step(&mut s, Input::Say(m.into())).expect("step");
+            }
+        }
+        if !s.referral_offered || s.phase != Phase::Conversation {
+            continue;
+        }
+        e.step(&mut s, Input::End).expect("end");
+        let sc = e.scenario("software-backend").expect("sc");
+        let n = notes[(seed as usize) % notes.len()]
+            .replace("{name}", &sc.referral.name)
+            .replace("{role}", "UX researcher");
+        let out = e.step(&mut s, Input::Say(n.clone())).expect("note");
+        let card = out.scorecard.expect("card");
+        let item = card.item("after.referral_done").expect("item");
+        assert_eq!(item.points, item.max, "not credited: {n}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "too few referrals to check ({checked})");
+}
+
+#[test]
+fn the_clock_warning_and_their_words_tell_one_story() {
+    let e = engine();
+    for sc in e.scenarios().iter() {
+        let (mut s, _) = e.start_accepted(&sc.id, 5).expect("start");
+        let qs = [
+            "How did you get started?",
+            "What is hardest about the work?",
+            "What keeps you going?",
+            "What is a normal day like?",
+            "What would you do differently?",
+            "Which courses helped most?",
+            "How is the field changing?",
+            "What else did you consider doing?",
+            "What is your organisation like to work for?",
+            "What do you enjoy most?",
+            "What surprised you most?",
+            "What would you tell your younger self?",
+        ];
+        for q in qs {
+            if s.phase != Phase::Conversation {
+                break;
+            }
+            let out = e.step(&mut s, Input::Say(q.into())).expect("step");
+            let warn = out.events.iter().find_map(|ev| match ev {
+                coffeechat::engine::Event::ClockWarning { minutes_left } => Some(*minutes_left),
+                _ => None,
+            });
+            if let Some(left) = warn {
+                let said = out
+                    .events
+                    .iter()
+                    .rev()
+                    .find_map(|ev| match ev {
+                        coffeechat::engine::Event::Say { text, .. } => Some(text.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let numbers: Vec<u32> = said
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                assert!(
+                    numbers.iter().all(|n| *n == left),
+                    "{}: clock says {left} left, they say {said:?}",
+                    sc.id
+                );
+            }
+        }
+        // They leave at the time plus a small grace, never long after.
+        assert!(
+            s.minutes_left() >= -5,
+            "{}: still talking {} over",
+            sc.id,
+            -s.minutes_left()
+        );
+    }
+}
+
+#[test]
+fn a_session_stored_before_this_change_loads_and_finishes() {
+    let e = engine();
+    let mut s = e.start("software-backend", 3).expect("start");
+    e.step(&mut s, Input::Say(request("software-backend")))
+        .expect("request");
+    if s.phase == Phase::Conversation {
+        e.step(&mut s, Input::Say("How did you get into this work?".into()))
+            .expect("step");
+    }
+    // Strip every field this change added, as an older version stored it.
+    let mut v = serde_json::to_value(&s).expect("json");
+    let obj = v.as_object_mut().expect("object");
+    for k in [
+        "attempts",
+        "said",
+        "referrals_named",
+        "referral_names",
+        "abandoned",
+        "by_exchange",
+    ] {
+        obj.remove(k);
+    }
+    if let Some(turns) = obj.get_mut("turns").and_then(|t| t.as_array_mut()) {
+        for t in turns {
+            if let Some(t) = t.as_object_mut() {
+                t.remove("penalised");
+                t.remove("also");
+                t.remove("follow_up");
+            }
+        }
+    }
+    let mut old: Session = serde_json::from_value(v).expect("an older session loads");
+    if old.phase == Phase::Conversation {
+        e.step(&mut old, Input::Say("What do you enjoy most?".into()))
+            .expect("step");
+    }
+    let out = e.step(&mut old, Input::Finish).expect("finish");
+    assert!(out.finished && out.scorecard.is_some());
+}
+
+#[test]
+fn a_refused_request_can_be_revised_and_the_card_shows_what_changed() {
+    let e = engine();
+    let weak = "Hello, I am a student. Can I interview you about your career sometime?";
+    for seed in 1..=10 {
+        let mut s = e.start("finance-analyst", seed).expect("start");
+        e.step(&mut s, Input::Say(weak.into())).expect("first try");
+        if s.phase != Phase::Request {
+            continue;
+        }
+        let out = e
+            .step(&mut s, Input::Say(request("finance-analyst")))
+            .expect("second try");
+        let card = if out.finished {
+            out.scorecard
+        } else if s.phase == Phase::Request {
+            e.step(&mut s, Input::End).expect("end").scorecard
+        } else {
+            e.step(&mut s, Input::Finish).expect("finish").scorecard
+        }
+        .expect("card");
+        let persist = card.item("ask.persist").expect("ask.persist on the card");
+        assert!(
+            persist.note.contains("Try 1") && persist.note.contains("changed"),
+            "{}",
+            persist.note
+        );
+        return;
+    }
+    panic!("the weak request was never refused");
+}
+
+#[test]
+fn an_unsure_reading_costs_nothing_and_gets_a_question_back() {
+    let e = engine();
+    let candidates = [
+        "Do you reckon I'd be a good fit here some day?",
+        "I've done a bit of coding myself, mostly small things.",
+        "How big is the company these days?",
+        "I suppose openings are rare?",
+        "My project last year was similar, I think.",
+        "Is the pay any good?",
+    ];
+    let (s0, _) = e.start_accepted("software-backend", 1).expect("start");
+    let unsure: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| {
+            let r = e.classify(Some(&s0), c);
+            r.verdict == coffeechat::topic::Verdict::Bad && !r.penalised
+        })
+        .collect();
+    for text in unsure {
+        let (mut s, _) = e.start_accepted("software-backend", 1).expect("start");
+        let before = s.stance;
+        e.step(&mut s, Input::Say(text.into())).expect("step");
+        assert_eq!(
+            s.stance, before,
+            "{text}: an unsure reading moved the stance"
+        );
+        e.step(&mut s, Input::End).expect("end");
+        let card = e
+            .step(&mut s, Input::End)
+            .expect("skip")
+            .scorecard
+            .expect("card");
+        for i in &card.items {
+            assert!(
+                i.points >= 0 && !i.evidence.iter().any(|x| x == text),
+                "{text}: quoted or charged under {}",
+                i.id
+            );
+        }
+    }
+}

@@ -423,7 +423,8 @@ impl Engine {
     /// Minutes the exchange takes: story answers run longer, generous people
     /// talk longer, busy ones answer in a sentence. By email, one exchange.
     fn cost(&self, sc: &Scenario, s: &mut Session, topic: Topic, follow_up: bool) -> u32 {
-        if s.by_exchange {
+        // By email one exchange each; past the agreed time they keep answers short.
+        if s.by_exchange || s.minutes_left() <= 0 {
             return 1;
         }
         let story = topic.is_story() || follow_up;
