@@ -26,7 +26,27 @@ fn is_question_topic(t: Topic) -> bool {
     t.verdict() == Verdict::Good && !matches!(t, Topic::ShareGoals | Topic::Courtesy)
 }
 
-fn read(c: &Classification) -> Reading {
+/// Question words that open a question ("how", "what", "who"...).
+const ASKING: &[&str] = &[
+    "how", "what", "what's", "whats", "who", "why", "which", "where", "when",
+];
+
+/// Several questions in one message, even run together with commas.
+fn asks_several(text: &str) -> usize {
+    let marks = text.matches('?').count();
+    let l = text.to_lowercase();
+    let words = l
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| ASKING.contains(w))
+        .count();
+    if words >= 3 || (marks >= 2 && words >= 2) {
+        words.max(marks)
+    } else {
+        1
+    }
+}
+
+fn read(c: &Classification, text: &str) -> Reading {
     let flag = c
         .acts
         .iter()
@@ -67,7 +87,7 @@ fn read(c: &Classification) -> Reading {
         main,
         sure,
         also,
-        questions: qs.len(),
+        questions: qs.len().max(asks_several(text)),
     }
 }
 
@@ -126,7 +146,7 @@ struct Draft {
 impl Engine {
     pub(super) fn converse(&self, sc: &Scenario, s: &mut Session, text: &str) -> Vec<Event> {
         let c = self.classifier.classify(text, Some(&sc.organization));
-        let r = read(&c);
+        let r = read(&c, text);
         let mut d = Draft::default();
         d.events.push(Event::Understood {
             topic: c.topic,

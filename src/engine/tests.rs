@@ -185,3 +185,46 @@ fn the_professional_never_says_the_same_sentence_twice() {
         }
     }
 }
+
+#[test]
+fn a_hint_in_the_request_phase_helps_with_the_request() {
+    let e = engine();
+    let mut s = e.start("journalism-editor", 2).expect("start");
+    let out = e.step(&mut s, Input::Hint).expect("hint");
+    match out.events.as_slice() {
+        [Event::Hint { item, topic, .. }] => {
+            assert!(item.starts_with("ask."), "{item}");
+            assert!(topic.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.turns.is_empty() && s.request_text.is_none());
+}
+
+#[test]
+fn a_compound_message_gets_its_main_question_answered_and_the_rest_acknowledged() {
+    let e = engine();
+    let (mut s, _) = e.start_accepted("software-backend", 6).expect("start");
+    e.step(
+        &mut s,
+        Input::Say("How did you get started, what is hard, and what do you love about it?".into()),
+    )
+    .expect("step");
+    let t = s.conversation_turns().last().expect("turn");
+    let d = defaults::get();
+    assert!(
+        d.reactions
+            .compound
+            .iter()
+            .any(|l| t.reply.contains(l.as_str())),
+        "{}",
+        t.reply
+    );
+    assert_eq!(
+        t.counted()
+            .iter()
+            .filter(|x| x.verdict() == Verdict::Good)
+            .count(),
+        1
+    );
+}

@@ -3,36 +3,13 @@
 //! Owns: turning TOML text into [`Scenario`]s and reporting every problem as
 //! `file:line:column: message (hint: ...)`. The loader refuses a broken set.
 
+pub(crate) use super::diagnostic::line_col;
+pub use super::diagnostic::Diagnostic;
 use super::validate::{self, Source};
 use super::{Scenario, ScenarioSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 static EMBEDDED: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/scenarios");
-
-/// One problem in one scenario file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(h) = &self.hint {
-            write!(f, " (hint: {h})")?;
-        }
-        Ok(())
-    }
-}
 
 /// Why a scenario set could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -51,18 +28,6 @@ pub enum LoadError {
 
 fn first(d: &[Diagnostic]) -> String {
     d.first().map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut off = offset.min(text.len());
-    while !text.is_char_boundary(off) {
-        off -= 1;
-    }
-    let before = &text[..off];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Parses one scenario file's text (structure only). `name` is used in diagnostics.

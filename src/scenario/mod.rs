@@ -5,6 +5,7 @@
 //! reading scenario files, or know about Discord.
 
 pub mod defaults;
+pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod validate;

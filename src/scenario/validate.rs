@@ -5,7 +5,7 @@
 //! type cannot: missing topics, empty line lists, out-of-range numbers, overlong
 //! text, bad placeholders, duplicate ids and references to unknown scenarios.
 
-use super::load::{line_col, Diagnostic};
+use super::diagnostic::{line_col, Diagnostic};
 use super::{Medium, Scenario};
 use crate::topic::{Topic, Verdict};
 use std::cell::OnceCell;
