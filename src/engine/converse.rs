@@ -47,14 +47,20 @@ fn asks_several(text: &str) -> usize {
 }
 
 fn read(c: &Classification, text: &str) -> Reading {
+    // A clause that only quotes the professional ("you mentioned the
+    // apprenticeship") never counts as the student's own misstep.
+    let quoted = |a: &crate::classify::Act| listen::quotes_them(&a.text);
     let flag = c
         .acts
         .iter()
-        .filter(|a| a.topic.is_red_flag() && a.confidence >= PENALTY_CONFIDENCE)
+        .filter(|a| a.topic.is_red_flag() && a.confidence >= PENALTY_CONFIDENCE && !quoted(a))
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
         .map(|a| a.topic);
     let mut also = Vec::new();
-    let (main, sure) = if c.verdict == Verdict::Bad && c.penalised {
+    let flags_quoted = c.verdict == Verdict::Bad
+        && c.acts.iter().filter(|a| a.topic == c.topic).all(&quoted)
+        && c.acts.iter().any(|a| a.topic == c.topic);
+    let (main, sure) = if c.verdict == Verdict::Bad && c.penalised && !flags_quoted {
         (c.topic, true)
     } else if let Some(f) = flag.filter(|f| *f != c.topic) {
         // A sure red flag in any clause is reacted to; the rest still counts.
@@ -67,7 +73,7 @@ fn read(c: &Classification, text: &str) -> Reading {
     };
     for a in &c.acts {
         let counts = matches!(a.topic, Topic::ShareGoals | Topic::Courtesy)
-            || (a.topic.is_red_flag() && a.confidence >= PENALTY_CONFIDENCE);
+            || (a.topic.is_red_flag() && a.confidence >= PENALTY_CONFIDENCE && !quoted(a));
         if counts && a.topic != main && !also.contains(&a.topic) {
             also.push(a.topic);
         }
@@ -166,7 +172,7 @@ impl Engine {
             listen::relate(sc, s, text)
         };
         let mut topic = r.main;
-        if let Some(line) = link.as_ref().and_then(|l| self.follow_up_line(s, l)) {
+        if let Some(line) = link.as_ref().and_then(|l| self.follow_up_line(s, l, text)) {
             topic = link.as_ref().map_or(topic, |l| l.topic);
             self.react_follow_up(s, topic, line, &mut d);
         } else if !r.sure {
@@ -219,9 +225,32 @@ impl Engine {
         d.events
     }
 
-    /// A follow-up line not said yet, from the best-matching follow-up.
-    fn follow_up_line(&self, s: &mut Session, link: &listen::Link<'_>) -> Option<String> {
-        link.follow_ups.iter().find_map(|f| self.fresh(s, &f.lines))
+    /// A follow-up line not said yet, from the best-matching follow-up: the
+    /// line that shares most with the question, else a seeded pick.
+    fn follow_up_line(
+        &self,
+        s: &mut Session,
+        link: &listen::Link<'_>,
+        text: &str,
+    ) -> Option<String> {
+        for f in &link.follow_ups {
+            let best = f
+                .lines
+                .iter()
+                .filter(|l| super::lines::unused(s, l))
+                .map(|l| (listen::overlap(text, l), l))
+                .filter(|(n, _)| *n > 0)
+                .max_by_key(|(n, _)| *n)
+                .map(|(_, l)| l.clone());
+            if let Some(l) = best {
+                super::lines::remember(s, &l);
+                return Some(l);
+            }
+            if let Some(l) = self.fresh(s, &f.lines) {
+                return Some(l);
+            }
+        }
+        None
     }
 
     /// They warm to someone who listens (talk.their_story, talk.notes).

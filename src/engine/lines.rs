@@ -52,7 +52,7 @@ fn push_norm(out: &mut Vec<String>, s: &str) {
     }
 }
 
-fn unused(s: &Session, line: &str) -> bool {
+pub(crate) fn unused(s: &Session, line: &str) -> bool {
     !line.trim().is_empty() && sentences(line).iter().all(|x| !s.said.contains(x))
 }
 

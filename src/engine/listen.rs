@@ -281,11 +281,53 @@ fn same_word(a: &str, b: &str) -> bool {
     a.chars().count() >= 5 && b.chars().count() >= 5 && stem(a) == stem(b)
 }
 
+/// How many content words of `a` appear (by stem) in `b`.
+pub(crate) fn overlap(a: &str, b: &str) -> usize {
+    shared(&content_words(a), &content_words(b))
+}
+
 fn shared(message: &[String], other: &[String]) -> usize {
     message
         .iter()
         .filter(|w| other.iter().any(|o| same_word(w, o)))
         .count()
+}
+
+/// Phrases that quote the professional ("you mentioned X").
+const QUOTING: &[&str] = &[
+    "you mentioned",
+    "you said",
+    "you talked about",
+    "you told me",
+    "you brought up",
+    "going back to",
+];
+
+/// Words of a student asking something for themselves.
+const ASKING_FOR_SELF: &[&str] = &[
+    "could i",
+    "can i",
+    "may i",
+    "for me",
+    " me ",
+    " me?",
+    "my cv",
+    "my resume",
+    "hire",
+    "apply",
+    "opening",
+    "vacanc",
+    "position for",
+    "take me",
+    "put a word",
+];
+
+/// A clause that quotes what the professional said ("you mentioned
+/// apprenticeships") without asking anything for the student: its words are
+/// theirs, so it is never a job ask or a pitch of the student's own.
+pub(crate) fn quotes_them(clause: &str) -> bool {
+    let l = format!(" {} ", clause.to_lowercase().replace('’', "'"));
+    QUOTING.iter().any(|p| l.contains(p)) && !ASKING_FOR_SELF.iter().any(|p| l.contains(p))
 }
 
 fn refers_back(text: &str) -> bool {

@@ -228,3 +228,28 @@ fn a_compound_message_gets_its_main_question_answered_and_the_rest_acknowledged(
         1
     );
 }
+
+#[test]
+fn quoting_the_professional_is_never_a_job_ask() {
+    // "You mentioned apprenticeship" echoes their word; it asks nothing for the student.
+    let e = engine();
+    let (mut s, _) = e.start_accepted("trades-electrician", 2).expect("start");
+    e.step(
+        &mut s,
+        Input::Say("How did you end up doing this work?".into()),
+    )
+    .expect("step");
+    let before = s.stance;
+    e.step(
+        &mut s,
+        Input::Say("You mentioned apprenticeship there. What was that like for you?".into()),
+    )
+    .expect("step");
+    let t = s.conversation_turns().last().expect("turn");
+    assert!(!t.counts(Topic::JobAsk), "{t:?}");
+    assert!(s.stance >= before);
+    assert!(listen::quotes_them("You mentioned the start-up went bust."));
+    assert!(!listen::quotes_them(
+        "You mentioned openings, could I apply?"
+    ));
+}
