@@ -515,9 +515,9 @@ fn share_goals(s: &Session, m: &Meeting<'_>) -> ItemScore {
     let in_request = s.request.as_ref().is_some_and(|r| r.states_goal);
     let (pts, note) = if !g.is_empty() {
         (5, "You told them what you are aiming for.")
-    } else if in_request {
+    } else if in_request && m.share > 0.0 {
         (
-            3,
+            m.scaled(3).max(1),
             "Your request named your aim; say it again in the conversation so they can tailor advice.",
         )
     } else {

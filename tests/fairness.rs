@@ -341,7 +341,8 @@ fn disguised_job_asks_make_an_assessor_and_withhold_the_referral() {
 
 #[test]
 fn ending_straight_after_acceptance_scores_at_most_15() {
-    for id in SCENARIOS {
+    for sc in engine().scenarios().iter() {
+        let id = &sc.id;
         for seed in 1..=3 {
             let r = run(
                 id,
@@ -375,7 +376,8 @@ fn one_crammed_message_scores_at_most_55() {
     let cram = "Hi, thanks for meeting! I want to go into this field. How did you get started, what's the hardest part, \
 what do you love about it, what's a normal day, what courses helped, how is the industry doing, what would you do \
 differently, what else did you consider, who else should I talk to, and can we stay in touch? Thanks!";
-    for id in SCENARIOS {
+    for sc in engine().scenarios().iter() {
+        let id = &sc.id;
         for seed in 1..=3 {
             let r = run(
                 id,
