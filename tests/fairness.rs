@@ -551,12 +551,8 @@ fn words(text: &str) -> HashSet<String> {
 #[test]
 fn acceptance_follows_the_request_and_the_temperament() {
     let poor = "hi can i interview you about your job sometime";
-    for id in [
-        "software-backend",
-        "ux-research",
-        "journalism-editor",
-        "trades-electrician",
-    ] {
+    for sc in engine().scenarios().iter() {
+        let id = sc.id.as_str();
         let strong = request(id);
         let mut yes_strong = 0;
         let mut yes_poor = 0;
@@ -572,11 +568,17 @@ fn acceptance_follows_the_request_and_the_temperament() {
                 .expect("step");
             yes_poor += usize::from(p.accepted());
         }
-        eprintln!("{id}: strong request accepted {yes_strong}/10, poor {yes_poor}/10");
-        assert!(
-            yes_strong >= 9,
-            "{id}: strong request accepted {yes_strong}/10"
+        let t = sc.professional.temperament;
+        eprintln!(
+            "{id} ({}): strong request accepted {yes_strong}/10, poor {yes_poor}/10",
+            t.as_str()
         );
+        if t != coffeechat::scenario::Temperament::Sceptical {
+            assert!(
+                yes_strong >= 9,
+                "{id}: strong request accepted {yes_strong}/10"
+            );
+        }
         assert!(yes_poor <= 1, "{id}: poor request accepted {yes_poor}/10");
     }
 }

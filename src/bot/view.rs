@@ -339,11 +339,7 @@ pub fn scorecard(sc: &Scenario, card: &Scorecard) -> Vec<Card> {
         &format!(
             "{} · {} · final stance: {}{}",
             sc.title,
-            if card.accepted {
-                "meeting held"
-            } else {
-                "request not accepted"
-            },
+            card.label,
             card.final_stance,
             if card.referral_offered {
                 " · referral offered"
