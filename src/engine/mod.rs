@@ -688,6 +688,21 @@ impl Engine {
             let (item, text) = self.request_hint(s);
             return (text, item, None);
         }
+        if s.phase == Phase::FollowUp {
+            // The note: thank them, report back on a name they gave, say what you will do next.
+            let item = if s.referral_offered {
+                "after.referral_done"
+            } else {
+                "after.update"
+            };
+            let text = ["after.thanks", item]
+                .iter()
+                .filter_map(|i| crate::advice::get(i))
+                .map(|a| format!("{}: {}", a.title, a.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            return (text, item.to_string(), None);
+        }
         let h = self.hint(s);
         (h.text.to_string(), h.item.to_string(), Some(h.topic))
     }
