@@ -400,7 +400,8 @@ pub(crate) fn relate<'a>(sc: &'a Scenario, s: &Session, text: &str) -> Option<Li
         if !related {
             continue;
         }
-        scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        // Best overlap first; on a tie, a follow-up written for this very reply.
+        scored.sort_by_key(|(n, f)| (std::cmp::Reverse(*n), f.to.is_none()));
         return Some(Link {
             topic: t.topic,
             follow_ups: scored.into_iter().map(|(_, f)| f).collect(),
