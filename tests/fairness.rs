@@ -190,6 +190,19 @@ const THOUGHTFUL: &[Move] = &[
     Move::Say("Thanks so much for sharing all of that, it's been a big help."),
 ];
 
+/// A second voice: casual, short messages, still keyword-free.
+const CASUAL: &[Move] = &[
+    Move::Say("hi, thanks for fitting me in! honestly I think I want to end up doing something like your job, it's why I asked"),
+    Move::Say("so how did you land where you are now?"),
+    Move::PickUp("wait, {w}? how did that happen?"),
+    Move::Say("what's the part of it that gets to you?"),
+    Move::Say("what do you get out of it that keeps you there?"),
+    Move::Say("if you were me right now, what would you do first?"),
+    Move::Say("is there anybody else you'd point me to?"),
+    Move::Say("mind if I message you later on to say how it went?"),
+    Move::Say("thank you, this was really useful"),
+];
+
 /// Built from the sample questions' wording.
 const SAMPLE: &[Move] = &[
     Move::Say("Thanks so much for making the time to talk with me."),
@@ -216,36 +229,39 @@ const SCENARIOS: &[&str] = &[
 fn a_keyword_free_thoughtful_conversation_scores_like_the_sample_questions() {
     let mut compared = 0;
     let mut report = Vec::new();
-    for id in SCENARIOS {
-        for seed in 1..=3 {
-            let req = request(id);
-            let note = note_for(id);
-            let own = run(id, seed, &req, THOUGHTFUL, Some(&note));
-            let sample = run(id, seed, &req, SAMPLE, Some(&note));
-            if !own.session.accepted() || !sample.session.accepted() {
-                continue;
+    for (vname, voice) in [("thoughtful", THOUGHTFUL), ("casual", CASUAL)] {
+        for sc in engine().scenarios().iter() {
+            let id = &sc.id;
+            for seed in 1..=3 {
+                let req = request(id);
+                let note = note_for(id);
+                let own = run(id, seed, &req, voice, Some(&note));
+                let sample = run(id, seed, &req, SAMPLE, Some(&note));
+                if !own.session.accepted() || !sample.session.accepted() {
+                    continue;
+                }
+                compared += 1;
+                report.push(format!(
+                    "{id}/{seed} ({vname}): own words {} vs sample {}",
+                    own.card.total, sample.card.total
+                ));
+                assert!(
+                    own.card.total >= 85,
+                    "{id}/{seed}: the thoughtful conversation scored {}: {:#?}",
+                    own.card.total,
+                    own.card
+                        .items
+                        .iter()
+                        .map(|i| (i.id.as_str(), i.points, i.max))
+                        .collect::<Vec<_>>()
+                );
+                assert!(
+                    own.card.total + 10 >= sample.card.total,
+                    "{id}/{seed}: own words {} vs sample questions {}",
+                    own.card.total,
+                    sample.card.total
+                );
             }
-            compared += 1;
-            report.push(format!(
-                "{id}/{seed}: own words {} vs sample {}",
-                own.card.total, sample.card.total
-            ));
-            assert!(
-                own.card.total >= 85,
-                "{id}/{seed}: the thoughtful conversation scored {}: {:#?}",
-                own.card.total,
-                own.card
-                    .items
-                    .iter()
-                    .map(|i| (i.id.as_str(), i.points, i.max))
-                    .collect::<Vec<_>>()
-            );
-            assert!(
-                own.card.total + 10 >= sample.card.total,
-                "{id}/{seed}: own words {} vs sample questions {}",
-                own.card.total,
-                sample.card.total
-            );
         }
     }
     eprintln!("{}", report.join("\n"));
