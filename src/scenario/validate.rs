@@ -264,6 +264,24 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         src,
         out: Vec::new(),
     };
+    check_top(&mut c, sc);
+    check_professional(&mut c, sc);
+    check_organization(&mut c, sc);
+    check_meeting(&mut c, sc);
+    check_request(&mut c, sc);
+    check_replies(&mut c, sc);
+    check_reactions(&mut c, sc);
+    check_referral_basics(&mut c, sc);
+    check_optional_lines(&mut c, sc);
+    check_referrals(&mut c, sc);
+    check_follow_ups(&mut c, sc);
+    check_insights(&mut c, sc);
+    check_tests(&mut c, sc);
+    c.out
+}
+
+/// Id, title, field, summary and brief.
+fn check_top(c: &mut Checker<'_, '_>, sc: &Scenario) {
     if !valid_id(&sc.id) {
         c.err(
             &[Key("id")],
@@ -275,6 +293,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     c.text(&[Key("field")], &sc.field, MAX_FIELD);
     c.text(&[Key("summary")], &sc.summary, MAX_SUMMARY);
     c.text(&[Key("brief")], &sc.brief, MAX_BRIEF);
+}
+
+/// Who the professional is and how they behave.
+fn check_professional(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let p = &sc.professional;
     c.text(&[Key("professional"), Key("name")], &p.name, MAX_NAME);
     c.text(&[Key("professional"), Key("role")], &p.role, MAX_FIELD);
@@ -301,25 +323,6 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             );
         }
     }
-    let o = &sc.organization;
-    c.text(&[Key("organization"), Key("name")], &o.name, MAX_FIELD);
-    c.text(
-        &[Key("organization"), Key("description")],
-        &o.description,
-        MAX_FACT,
-    );
-    for (k, v) in [
-        ("founded", &o.founded),
-        ("headquarters", &o.headquarters),
-        ("size", &o.size),
-        ("leader", &o.leader),
-        ("products", &o.products),
-        ("website", &o.website),
-    ] {
-        if let Some(v) = v {
-            c.text(&[Key("organization"), Key(k)], v, MAX_FACT);
-        }
-    }
     if !(0.0..=1.0).contains(&p.busyness) {
         c.err(
             &[Key("professional"), Key("busyness")],
@@ -341,6 +344,33 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             "how many poor questions they tolerate",
         );
     }
+}
+
+/// The public facts.
+fn check_organization(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let o = &sc.organization;
+    c.text(&[Key("organization"), Key("name")], &o.name, MAX_FIELD);
+    c.text(
+        &[Key("organization"), Key("description")],
+        &o.description,
+        MAX_FACT,
+    );
+    for (k, v) in [
+        ("founded", &o.founded),
+        ("headquarters", &o.headquarters),
+        ("size", &o.size),
+        ("leader", &o.leader),
+        ("products", &o.products),
+        ("website", &o.website),
+    ] {
+        if let Some(v) = v {
+            c.text(&[Key("organization"), Key(k)], v, MAX_FACT);
+        }
+    }
+}
+
+/// Minutes and the meeting lines.
+fn check_meeting(c: &mut Checker<'_, '_>, sc: &Scenario) {
     if !(5..=60).contains(&sc.meeting.minutes) {
         c.err(
             &[Key("meeting"), Key("minutes")],
@@ -362,6 +392,11 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         &m.time_warning,
         &["minutes"],
     );
+}
+
+/// Answers to the request, and ready_now for phones.
+fn check_request(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let m = &sc.meeting;
     let r = &sc.request;
     for (k, l) in [
         ("accept", &r.accept),
@@ -384,6 +419,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         ),
         _ => {}
     }
+}
+
+/// Replies for every good topic, and none for the others.
+fn check_replies(c: &mut Checker<'_, '_>, sc: &Scenario) {
     for t in Topic::GOOD {
         match sc.replies.get(&t) {
             None => c.err(
@@ -417,6 +456,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             "move these lines to [reactions]",
         );
     }
+}
+
+/// The reactions to missteps and small talk.
+fn check_reactions(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let re = &sc.reactions;
     for (k, l, allowed) in [
         ("job_ask", &re.job_ask, &[][..]),
@@ -430,6 +473,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     ] {
         c.lines(&[Key("reactions"), Key(k)], l, allowed);
     }
+}
+
+/// The referral's name, role and lines.
+fn check_referral_basics(c: &mut Checker<'_, '_>, sc: &Scenario) {
     c.text(&[Key("referral"), Key("name")], &sc.referral.name, MAX_NAME);
     c.text(
         &[Key("referral"), Key("role")],
@@ -446,9 +493,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         &sc.referral.hold_back,
         &[],
     );
-    check_optional_lines(&mut c, sc);
-    check_referrals(&mut c, sc);
-    check_follow_ups(&mut c, sc);
+}
+
+/// Insights: unique valid ids, texts, topics.
+fn check_insights(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, ins) in sc.insights.iter().enumerate() {
         if let Some(first) = seen.insert(ins.id.as_str(), i) {
@@ -492,6 +540,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             MAX_INSIGHT_HINT,
         );
     }
+}
+
+/// The scenario's own tests.
+fn check_tests(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let mut names: HashMap<&str, usize> = HashMap::new();
     for (i, t) in sc.tests.iter().enumerate() {
         let path = [Key("tests"), Index(i), Key("name")];
@@ -530,7 +582,6 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    c.out
 }
 
 /// Lists that may be left out (defaults apply) but must be well formed when given.
