@@ -238,9 +238,11 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> Vec<Card> {
             Event::ReferralOffered { name, role, .. } => {
                 notes.push(format!("Referral: {name}, {role}"))
             }
-            Event::ClockWarning { minutes_left } => {
-                notes.push(format!("About {minutes_left} minutes left"))
-            }
+            Event::ClockWarning { minutes_left } => notes.push(if sc.meeting.medium == Medium::Email {
+                format!("About {minutes_left} more email(s)")
+            } else {
+                format!("About {minutes_left} minutes left")
+            }),
             Event::ConversationEnded { by, text } => {
                 let why = match by {
                     EndedBy::Student => "You closed the conversation.",
