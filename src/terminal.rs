@@ -73,8 +73,48 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> String {
                 let _ = writeln!(out, "  (referral: {name}, {role})");
             }
             Event::ClockWarning { minutes_left } => {
-                let _ = writeln!(out, "  (clock: about {minutes_left} minutes left)");
+                let unit = if sc.meeting.medium == Medium::Email {
+                    "exchange(s)"
+                } else {
+                    "minutes"
+                };
+                let _ = writeln!(out, "  (clock: about {minutes_left} {unit} left)");
             }
+            Event::RequestRetry { tries_left } => {
+                let _ = writeln!(
+                    out,
+                    "  (Revise your request and send it again: {tries_left} more tr{} left. /hint helps; /end shows the request's scorecard.)",
+                    if *tries_left == 1 { "y" } else { "ies" }
+                );
+            }
+            Event::Hint { text, item, topic } => match topic {
+                Some(t) => {
+                    let _ = writeln!(out, "  hint ({}): {text}  [{item}]", t.label());
+                }
+                None => {
+                    let _ = writeln!(out, "  hint for your request [{item}]: {text}");
+                }
+            },
+            Event::Status(st) => {
+                let unit = if st.by_exchange { "exchanges" } else { "min" };
+                let _ = writeln!(
+                    out,
+                    "  phase {} · {} of {} {unit} · {} · {}",
+                    st.phase.as_str(),
+                    st.minutes_used,
+                    st.minutes_granted,
+                    st.stance,
+                    st.stance_hint
+                );
+            }
+            Event::Help { unknown, commands } => {
+                let _ = writeln!(out, "  {unknown} is not a command here. You can use:");
+                for c in commands {
+                    let _ = writeln!(out, "    {:<8} {}", c.command, c.what);
+                }
+                let _ = writeln!(out, "  Anything else you type is said to {who}.");
+            }
+            Event::Abandoned => {}
             Event::ConversationEnded { by, text } => {
                 let _ = writeln!(out, "{who}: {text}");
                 let why = match by {
@@ -98,8 +138,9 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> String {
 
 /// A one-line clock and stance display.
 pub fn clock(s: &Session) -> String {
+    let unit = if s.by_exchange { "emails" } else { "min" };
     format!(
-        "[{} of {} min · {}]",
+        "[{} of {} {unit} · {}]",
         s.minutes_used, s.minutes_granted, s.stance
     )
 }
@@ -108,6 +149,7 @@ pub fn clock(s: &Session) -> String {
 pub fn scorecard(card: &Scorecard) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n==== Scorecard: {}/100 ====", card.total);
+    let _ = writeln!(out, "({})", card.label);
     for i in &card.items {
         if i.max == 0 && i.points == 0 {
             let _ = writeln!(out, "  [  ·  ] {} ({}): {}", i.title, i.id, i.note);

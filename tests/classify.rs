@@ -318,9 +318,17 @@ fn realistic_messages_are_read_fairly() {
     let r = measure_messages(&Classifier::new(), &rows, Some(&set));
     let a = &r.all;
     println!("{}", a.line("realistic messages"));
-    assert!(a.lenient() >= 0.90, "topic (or second topic) {:.3}", a.lenient());
+    assert!(
+        a.lenient() >= 0.90,
+        "topic (or second topic) {:.3}",
+        a.lenient()
+    );
     assert!(a.verdict() >= 0.95, "verdict {:.3}", a.verdict());
-    assert!(a.bad_precision() >= 0.93, "bad precision {:.3}", a.bad_precision());
+    assert!(
+        a.bad_precision() >= 0.93,
+        "bad precision {:.3}",
+        a.bad_precision()
+    );
     assert!(a.bad_recall() >= 0.94, "bad recall {:.3}", a.bad_recall());
     assert!(
         a.good_penalised() <= 0.015,

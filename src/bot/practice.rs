@@ -10,7 +10,7 @@
 use super::reply::{self, Reply};
 use super::view::{self, Card};
 use super::{retry, Action, BotError, Context, Data, Error, PLATFORM};
-use crate::engine::{Phase, Session};
+use crate::engine::{Input, Phase, Session};
 use crate::store::{Placement, StoreError, StoredSession};
 use poise::serenity_prelude as serenity;
 use rand::Rng;
@@ -177,15 +177,13 @@ async fn apply_text(
             Phase::Done,
         ));
     }
-    let mut evs = engine.send(s, text)?;
-    if s.phase == Phase::FollowUp && !s.notes.is_empty() {
-        evs.extend(engine.finish(s)?);
-    }
-    let mut cards = view::events(&sc, &evs);
-    if s.phase == Phase::Done {
-        let card = engine.scorecard(s)?;
-        data.store.finish_session(&stored.id, s, &card).await?;
-        cards.extend(view::scorecard(&sc, &card));
+    let out = engine.step(s, Input::parse(text))?;
+    let mut cards = view::events(&sc, &out.events);
+    if out.abandoned {
+        data.store.abandon_session(&stored.id).await?;
+    } else if let Some(card) = &out.scorecard {
+        data.store.finish_session(&stored.id, s, card).await?;
+        cards.extend(view::scorecard(&sc, card));
     } else {
         data.store.record_turns(&stored.id, s).await?;
     }
@@ -438,33 +436,28 @@ async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card
     let engine = &data.engine;
     let sc = engine.scenario(&stored.session.scenario_id)?.clone();
     let s = &mut stored.session;
-    match s.phase {
-        Phase::Conversation => {
-            let evs = engine.end_conversation(s)?;
-            data.store.record_turns(&stored.id, s).await?;
-            Ok(view::events(&sc, &evs))
-        }
-        Phase::FollowUp | Phase::Request => {
-            let sent_request = s.request_text.is_some();
-            engine.finish(s)?;
-            if !sent_request {
-                data.store.abandon_session(&stored.id).await?;
-                return Ok(vec![Card::new(
-                    "Practice ended",
-                    "You ended it before sending a request; nothing was scored.",
-                    view::COLOUR_INFO,
-                )]);
-            }
-            let card = engine.scorecard(s)?;
-            data.store.finish_session(&stored.id, s, &card).await?;
-            Ok(view::scorecard(&sc, &card))
-        }
-        Phase::Done => Ok(vec![Card::new(
+    if s.phase == Phase::Done {
+        return Ok(vec![Card::new(
             "",
             "This practice has already finished.",
             view::COLOUR_INFO,
-        )]),
+        )]);
     }
+    let out = engine.step(s, Input::End)?;
+    if out.abandoned {
+        data.store.abandon_session(&stored.id).await?;
+        return Ok(vec![Card::new(
+            "Practice ended",
+            "You ended it before sending a request; nothing was scored.",
+            view::COLOUR_INFO,
+        )]);
+    }
+    if let Some(card) = &out.scorecard {
+        data.store.finish_session(&stored.id, s, card).await?;
+        return Ok(view::scorecard(&sc, card));
+    }
+    data.store.record_turns(&stored.id, s).await?;
+    Ok(view::events(&sc, &out.events))
 }
 
 /// End the conversation (then write your thank-you note), or finish and see the scorecard.
@@ -508,8 +501,8 @@ pub async fn hint(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 fn hint_text(data: &Data, s: &Session) -> String {
-    let h = data.engine.hint(s);
-    format!("Try: *{}* (serves `{}`)", h.text, h.item)
+    let (text, item) = data.engine.suggestion(s);
+    format!("Try: *{text}* (serves `{item}`)")
 }
 
 /// Say something in your practice (for servers without the message-content permission).
@@ -683,8 +676,11 @@ impl Press<'_> {
             let mut stored = self.reload().await?;
             if stored.session.phase != Phase::Done {
                 // Finishing now: a scorecard ends the practice.
-                data.engine.finish(&mut stored.session)?;
-                let card = data.engine.scorecard(&stored.session)?;
+                let out = data.engine.step(&mut stored.session, Input::Finish)?;
+                let card = match out.scorecard {
+                    Some(card) => card,
+                    None => data.engine.scorecard(&stored.session)?,
+                };
                 data.store
                     .finish_session(&stored.id, &stored.session, &card)
                     .await?;

@@ -238,9 +238,11 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> Vec<Card> {
             Event::ReferralOffered { name, role, .. } => {
                 notes.push(format!("Referral: {name}, {role}"))
             }
-            Event::ClockWarning { minutes_left } => {
-                notes.push(format!("About {minutes_left} minutes left"))
-            }
+            Event::ClockWarning { minutes_left } => notes.push(if sc.meeting.medium == Medium::Email {
+                format!("About {minutes_left} more email(s)")
+            } else {
+                format!("About {minutes_left} minutes left")
+            }),
             Event::ConversationEnded { by, text } => {
                 let why = match by {
                     EndedBy::Student => "You closed the conversation.",
@@ -255,7 +257,33 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> Vec<Card> {
                 COLOUR_INFO,
             )),
             Event::NoteAcknowledged { text } => cards.push(Card::new("", text, COLOUR_INFO)),
-            Event::Finished => {}
+            Event::RequestRetry { tries_left } => cards.push(Card::new(
+                "Try again",
+                &format!(
+                    "Revise your request and send it again ({tries_left} more tr{} left), or use `/practice end` to see how the request scored.",
+                    if *tries_left == 1 { "y" } else { "ies" }
+                ),
+                COLOUR_INFO,
+            )),
+            Event::Hint { text, item, .. } => {
+                cards.push(Card::new("Hint", &format!("{text} (serves `{item}`)"), COLOUR_INFO))
+            }
+            Event::Status(st) => cards.push(status(sc, st)),
+            Event::Help { unknown, commands } => {
+                let list: Vec<String> =
+                    commands.iter().map(|c| format!("`{}`: {}", c.command, c.what)).collect();
+                cards.push(Card::new(
+                    "Not a command here",
+                    &format!(
+                        "`{}` is not a practice command. Try: {}. Anything else you write is said to {}.",
+                        escape(&truncate(unknown, 50)),
+                        list.join(" · "),
+                        p.name
+                    ),
+                    COLOUR_INFO,
+                ))
+            }
+            Event::Abandoned | Event::Finished => {}
         }
     }
     if !notes.is_empty() {
@@ -313,11 +341,7 @@ pub fn scorecard(sc: &Scenario, card: &Scorecard) -> Vec<Card> {
         &format!(
             "{} · {} · final stance: {}{}",
             sc.title,
-            if card.accepted {
-                "meeting held"
-            } else {
-                "request not accepted"
-            },
+            card.label,
             card.final_stance,
             if card.referral_offered {
                 " · referral offered"

@@ -19,8 +19,22 @@ pub mod scenarios;
     about = "Practise informational interviews with a busy professional"
 )]
 pub struct Cli {
+    /// Show log lines (-v info, -vv debug); without it a practice session prints none.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The log filter: the bot logs its operation; the terminal commands stay
+/// quiet unless asked (`-v`), so nothing interrupts a practice session.
+fn log_filter(command: &Command, verbose: u8) -> String {
+    match (verbose, command) {
+        (0, Command::Bot(_)) => "warn,coffeechat=info,serenity=warn".to_string(),
+        (0, _) => "off".to_string(),
+        (1, _) => "warn,coffeechat=info".to_string(),
+        _ => "info,coffeechat=debug".to_string(),
+    }
 }
 
 /// Options shared by every command that reads scenarios.
@@ -50,16 +64,19 @@ pub fn main() -> ExitCode {
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     use tracing_subscriber::Layer as _;
-    let env = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("warn,coffeechat=info,serenity=warn")
-    });
+    let cli = Cli::parse();
+    let filter = log_filter(&cli.command, cli.verbose);
+    // RUST_LOG applies to the bot, or when logs were asked for with -v.
+    let from_env = (cli.verbose > 0 || matches!(cli.command, Command::Bot(_)))
+        .then(|| tracing_subscriber::EnvFilter::try_from_default_env().ok())
+        .flatten();
+    let env = from_env.unwrap_or_else(|| tracing_subscriber::EnvFilter::new(filter));
     // Every line passes the bot's redaction (tokens, message text): see `bot::logs`.
     let out = tracing_subscriber::fmt::layer()
         .with_writer(crate::bot::logs::Redacting(std::io::stderr))
         .with_filter(env)
         .with_filter(crate::bot::logs::caps());
     tracing_subscriber::registry().with(out).init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::Practice(a) => practice::run(a),
         Command::Classify(a) => classify::run(a),

@@ -1,12 +1,14 @@
 //! `coffeechat practice`: an interactive or scripted practice session in the terminal.
 //!
-//! Interactive: brief, request, conversation (`/end`, `/hint`, `/status`, `/quit`),
-//! follow-up note, scorecard. Scripted (`--script FILE`): replays the file and
+//! Interactive: brief, request (revised up to twice after a no), conversation
+//! (`/end`, `/hint`, `/status`, `/quit`; other commands get help), follow-up
+//! note, scorecard. Every input goes through `Engine::step`; this file only
+//! reads lines and prints what the engine returns. Scripted (`--script FILE`): replays the file and
 //! prints the result (as JSON with `--json`). Either way the session is saved.
 
 use super::ScenarioArgs;
 use crate::classify::Classifier;
-use crate::engine::{script, Engine, Phase, Session};
+use crate::engine::{script, Engine, Input, Phase, Session};
 use crate::store::{Placement, Store, UserId};
 use crate::terminal;
 use anyhow::{bail, Context};
@@ -231,8 +233,14 @@ impl Saver {
     }
 }
 
-/// Reads one message: lines until an empty line (or a lone `.` for multi-paragraph text).
-fn read_message(input: &mut impl BufRead, multi: bool) -> anyhow::Result<Option<String>> {
+/// Reads one message: one line, or for the request and the note several lines
+/// until a lone `.` (a `...` prompt shows the message is still open). A command
+/// on the first line is returned at once.
+fn read_message(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    multi: bool,
+) -> anyhow::Result<Option<String>> {
     let mut lines = Vec::new();
     loop {
         let mut line = String::new();
@@ -252,6 +260,8 @@ fn read_message(input: &mut impl BufRead, multi: bool) -> anyhow::Result<Option<
                 return Ok(Some(l.trim().to_string()));
             }
             lines.push(l);
+            write!(out, "... ")?;
+            out.flush()?;
         } else {
             if l.trim().is_empty() && lines.is_empty() {
                 continue;
@@ -276,11 +286,9 @@ fn interactive(
     let mut s = engine.start(scenario, seed)?;
     println!("{}", terminal::brief(sc));
     println!("(seed {seed}: `coffeechat practice --scenario {scenario} --seed {seed}` replays this professional's choices)");
-    println!("\nWrite your request. End it with a line containing only `.` (type /quit to leave).");
+    println!("\nWrite your request. End it with a line containing only `.` (/hint for help with it, /quit to leave).");
+    let mut card = None;
     loop {
-        if s.phase == Phase::Done {
-            break;
-        }
         let multi = s.phase != Phase::Conversation;
         if s.phase == Phase::Conversation {
             print!("{} you> ", terminal::clock(&s));
@@ -288,41 +296,27 @@ fn interactive(
             print!("you> ");
         }
         out.flush()?;
-        let Some(msg) = read_message(&mut input, multi)? else {
+        let Some(msg) = read_message(&mut input, &mut out, multi)? else {
             println!();
             break;
         };
-        let cmd = msg.trim();
-        let evs = match cmd {
-            "/quit" => {
-                saver.abandon();
-                println!("Left the session. Nothing more is scored.");
-                return Ok(ExitCode::SUCCESS);
-            }
-            "/hint" => {
-                let h = engine.hint(&s);
-                println!("  hint ({}): {}  [{}]", h.topic.label(), h.text, h.item);
-                continue;
-            }
-            "/status" => {
-                let st = engine.status(&s);
-                println!(
-                    "  phase {} · {} · {}",
-                    st.phase.as_str(),
-                    terminal::clock(&s),
-                    st.stance_hint
-                );
-                continue;
-            }
-            "/end" if s.phase == Phase::Conversation => engine.end_conversation(&mut s)?,
-            "/end" | "/skip" if s.phase == Phase::FollowUp => engine.finish(&mut s)?,
-            _ if cmd.is_empty() => continue,
-            _ => engine.send(&mut s, &msg)?,
-        };
-        saver.record(&s);
-        print!("{}", terminal::events(sc, &evs));
-        if s.phase == Phase::FollowUp && !s.notes.is_empty() {
-            engine.finish(&mut s)?;
+        if msg.trim().is_empty() {
+            continue;
+        }
+        let before = s.turns.len();
+        let outcome = engine.step(&mut s, Input::parse(&msg))?;
+        print!("{}", terminal::events(sc, &outcome.events));
+        if outcome.abandoned {
+            saver.abandon();
+            println!("Left the session. Nothing is scored.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        if s.turns.len() != before || outcome.finished {
+            saver.record(&s);
+        }
+        if outcome.finished {
+            card = outcome.scorecard;
+            break;
         }
         if s.phase == Phase::FollowUp && s.notes.is_empty() {
             println!(
@@ -330,11 +324,18 @@ fn interactive(
             );
         }
     }
-    if s.phase != Phase::Done {
-        engine.finish(&mut s)?;
-    }
+    let card = match card {
+        Some(c) => c,
+        None => {
+            let o = engine.step(&mut s, Input::Finish)?;
+            match o.scorecard {
+                Some(c) => c,
+                None => engine.scorecard(&s)?,
+            }
+        }
+    };
     saver.finish(engine, &s);
-    print!("{}", terminal::scorecard(&engine.scorecard(&s)?));
+    print!("{}", terminal::scorecard(&card));
     if let Some(db) = saver.saved_where() {
         println!("(saved to the {db} store)");
     }

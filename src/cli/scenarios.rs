@@ -106,6 +106,25 @@ pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
             for d in &diags {
                 println!("{d}");
             }
+            // Notes (replies without follow-ups) are advice; they never fail the
+            // check, and wait until the problems are fixed.
+            if diags.is_empty() {
+                let files = if paths.is_empty() {
+                    load::embedded_texts()
+                } else {
+                    load::texts_in(&paths)
+                };
+                let notes = load::notes_for_texts(&files);
+                for n in &notes {
+                    println!("{n}");
+                }
+                if !notes.is_empty() {
+                    println!(
+                        "{} note(s): replies a student may pick up that have no follow-up",
+                        notes.len()
+                    );
+                }
+            }
             if diags.is_empty() {
                 println!("ok: no problems in {what}");
                 Ok(ExitCode::SUCCESS)

@@ -1,100 +1,88 @@
 //! The conversation engine: one practice session as a state machine.
 //!
-//! Owns: phases (request, conversation, follow-up), the professional's stance
-//! (ally / neutral / assessor, guide items persona.*), the simulated clock and the
-//! seeded randomness. It returns [`Event`]s that front ends render; it does no
-//! I/O, never sees Discord types and never panics on any input text.
+//! Owns: every phase rule (request and its retries, conversation, ending, the
+//! note, abandoning), the professional's stance (ally / neutral / assessor,
+//! guide items persona.*), the simulated clock and the seeded randomness.
+//! Front ends parse what the student typed once into an [`Input`], call
+//! [`Engine::step`] and render the [`Outcome`] (events, whether the session
+//! finished, its scorecard). The engine does no I/O, never sees Discord types
+//! and never panics on any input text.
 //!
-//! Invariant: the whole [`Session`] (including the RNG state) is serialisable, so
-//! a stored session resumes exactly where it was and a seed replays it exactly.
+//! Submodules: `request` (ask.* / after.* checks on text), `listen` (relating
+//! a message to recent replies), `lines` (choosing what the professional says,
+//! never the same sentence twice), `tuning` (every number), `script` (replays),
+//! `selftest` (the scenario files' own tests).
 
+mod converse;
+mod lines;
+mod listen;
 pub mod request;
 pub mod script;
 pub mod selftest;
+pub mod tuning;
 
 use crate::classify::{Classification, Classifier};
-use crate::scenario::{Medium, Scenario, ScenarioSet, Stance, Temperament, ToneLines};
+use crate::scenario::{defaults, Medium, Scenario, ScenarioSet, Stance, Temperament};
 use crate::score::{self, Scorecard};
 use crate::topic::{Topic, Verdict};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use request::{NoteReport, RequestReport};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use crate::session::{Attempt, EndedBy, Phase, RequestOutcome, Session, Turn};
 
 /// The longest message the engine reads; longer text is cut (never rejected).
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
-/// Where a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Waiting for the student's first-contact request.
-    Request,
-    /// The meeting is under way.
-    Conversation,
-    /// The meeting is over; waiting for the thank-you note.
-    FollowUp,
-    /// Finished: the scorecard is final.
-    Done,
+/// What the student did, parsed once from what they typed (or a button).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A message to the professional: the request, a conversation message or the note.
+    Say(String),
+    /// `/end`: close the conversation; in the follow-up phase, finish without a note
+    /// (`/skip`); after a refused request, finish with the request-only card.
+    End,
+    /// `/hint`: a suggestion for this moment (in the request phase, about the request).
+    Hint,
+    /// `/status`: where the session stands.
+    Status,
+    /// `/quit`: leave; nothing is scored.
+    Quit,
+    /// Finish now from any phase and score what there is (the scorecard button).
+    Finish,
+    /// A command the engine does not know (`/help`, typos): help, never a message.
+    Unknown(String),
 }
 
-impl Phase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Request => "request",
-            Phase::Conversation => "conversation",
-            Phase::FollowUp => "follow_up",
-            Phase::Done => "done",
+impl Input {
+    /// Parses what a student typed. A message that starts with `/` and a word is
+    /// a command; anything else is a message to the professional.
+    pub fn parse(text: &str) -> Input {
+        let t = text.trim();
+        let Some(rest) = t.strip_prefix('/') else {
+            return Input::Say(text.to_string());
+        };
+        let word: String = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+        if word.is_empty() || !word.chars().next().is_some_and(char::is_alphabetic) {
+            return Input::Say(text.to_string());
+        }
+        match word.as_str() {
+            "end" | "skip" | "done" | "bye" => Input::End,
+            "hint" => Input::Hint,
+            "status" => Input::Status,
+            "quit" | "exit" | "abandon" => Input::Quit,
+            "finish" | "score" | "scorecard" => Input::Finish,
+            _ => Input::Unknown(format!("/{word}")),
         }
     }
 }
 
-/// Who ended the conversation phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndedBy {
-    Student,
-    Professional,
-    Time,
-}
-
-impl EndedBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndedBy::Student => "student",
-            EndedBy::Professional => "professional",
-            EndedBy::Time => "time",
-        }
-    }
-}
-
-/// How the professional answered the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestOutcome {
-    Accepted,
-    Declined,
-    NoAnswer,
-}
-
-/// One exchange of the conversation (or a request / follow-up message).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Turn {
-    pub phase: Phase,
-    pub message: String,
-    pub topic: Topic,
-    pub verdict: Verdict,
-    pub confidence: f32,
-    pub items: Vec<String>,
-    pub reply: String,
-    pub stance: Stance,
-    /// Minutes used on the meeting clock after this turn.
-    pub minutes_used: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insight: Option<String>,
-    #[serde(default)]
-    pub referral: bool,
+/// One command a student may type now, for help texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CommandHelp {
+    pub command: &'static str,
+    pub what: &'static str,
 }
 
 /// What happened, for a front end to render. The engine never formats for a medium.
@@ -108,6 +96,8 @@ pub enum Event {
         /// Phone: the conversation starts right now ("now is a good time").
         starts_now: bool,
     },
+    /// The request was declined or unanswered; the student may revise it and send again.
+    RequestRetry { tries_left: u32 },
     /// The professional speaks (opening line or reply).
     Say { text: String, stance: Stance },
     /// The classifier's reading of the student's message.
@@ -126,7 +116,7 @@ pub enum Event {
         role: String,
         scenario: Option<String>,
     },
-    /// A few minutes are left.
+    /// A few minutes (by email: exchanges) are left.
     ClockWarning { minutes_left: u32 },
     /// The conversation phase is over.
     ConversationEnded { by: EndedBy, text: String },
@@ -134,8 +124,33 @@ pub enum Event {
     FollowUpPrompt,
     /// The professional acknowledges the note.
     NoteAcknowledged { text: String },
+    /// A suggestion (`/hint`): a sample question, or advice for the request.
+    Hint {
+        text: String,
+        item: String,
+        topic: Option<Topic>,
+    },
+    /// Where the session stands (`/status`).
+    Status(Status),
+    /// A command that does not exist here: the commands that do.
+    Help {
+        unknown: String,
+        commands: Vec<CommandHelp>,
+    },
+    /// The student left; nothing is scored.
+    Abandoned,
     /// The session is finished.
     Finished,
+}
+
+/// The result of one [`Engine::step`]: render the events; when `finished`, the
+/// session is over and `scorecard` holds its final card (none when abandoned).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub events: Vec<Event>,
+    pub finished: bool,
+    pub abandoned: bool,
+    pub scorecard: Option<Scorecard>,
 }
 
 /// Errors a caller can cause; the message says what to do next.
@@ -154,73 +169,20 @@ pub enum EngineError {
     },
 }
 
-/// One practice session's whole state. Serialisable, RNG included.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Session {
-    pub scenario_id: String,
-    pub seed: u64,
-    rng: ChaCha8Rng,
-    pub phase: Phase,
-    pub outcome: Option<RequestOutcome>,
-    pub request_text: Option<String>,
-    pub request: Option<RequestReport>,
-    pub stance: Stance,
-    warmth: i32,
-    /// A job ask caps the stance at neutral for the rest of the meeting.
-    ally_lost: bool,
-    pub minutes_used: u32,
-    pub minutes_granted: u32,
-    pub turns: Vec<Turn>,
-    pub ended_by: Option<EndedBy>,
-    pub referral_offered: bool,
-    pub revealed: Vec<String>,
-    pub notes: Vec<String>,
-    pub note_report: Option<NoteReport>,
-    job_asks: u32,
-    poor_moves: u32,
-    researchable_run: u32,
-    off_topic_count: u32,
-    goal_stated: bool,
-    no_goal_warned: bool,
-    warned: bool,
-    /// Phone: the conversation started straight after the request.
-    pub started_now: bool,
-    asked: BTreeMap<Topic, u32>,
-    last_line: BTreeMap<String, usize>,
-}
-
-impl Session {
-    pub fn minutes_left(&self) -> i64 {
-        i64::from(self.minutes_granted) - i64::from(self.minutes_used)
-    }
-
-    pub fn accepted(&self) -> bool {
-        self.outcome == Some(RequestOutcome::Accepted)
-    }
-
-    /// Turns of the conversation phase only.
-    pub fn conversation_turns(&self) -> impl Iterator<Item = &Turn> {
-        self.turns.iter().filter(|t| t.phase == Phase::Conversation)
-    }
-
-    pub fn asked(&self, topic: Topic) -> u32 {
-        self.asked.get(&topic).copied().unwrap_or(0)
-    }
-
-    pub fn goal_stated(&self) -> bool {
-        self.goal_stated
-    }
-}
-
 /// A snapshot for status displays.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Status {
     pub phase: Phase,
     pub stance: Stance,
     pub minutes_used: u32,
     pub minutes_granted: u32,
+    /// The clock counts email exchanges rather than minutes.
+    pub by_exchange: bool,
     pub topics_covered: Vec<Topic>,
     pub referral_offered: bool,
+    /// Tries at the request so far, and how many are allowed.
+    pub tries: u32,
+    pub max_tries: u32,
     /// A nudge about the stance, in plain words.
     pub stance_hint: &'static str,
 }
@@ -232,7 +194,7 @@ pub struct Engine {
     classifier: Classifier,
 }
 
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let t: String = text
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
@@ -241,12 +203,29 @@ fn clean(text: &str) -> String {
     t.trim().to_string()
 }
 
-fn fill(line: &str, vars: &[(&str, &str)]) -> String {
+pub(crate) fn fill(line: &str, vars: &[(&str, &str)]) -> String {
     let mut s = line.to_string();
     for (k, v) in vars {
         s = s.replace(&format!("{{{k}}}"), v);
     }
     s
+}
+
+fn commands_for(phase: Phase) -> Vec<CommandHelp> {
+    let c = |command, what| CommandHelp { command, what };
+    let mut out = vec![c("/hint", "a suggestion for this moment")];
+    match phase {
+        Phase::Request => out.push(c(
+            "/end",
+            "stop here (after a refusal: see the request's scorecard)",
+        )),
+        Phase::Conversation => out.push(c("/end", "close the conversation and write your note")),
+        Phase::FollowUp => out.push(c("/skip", "finish without a note")),
+        Phase::Done => {}
+    }
+    out.push(c("/status", "where you stand"));
+    out.push(c("/quit", "leave without a score"));
+    out
 }
 
 impl Engine {
@@ -274,7 +253,9 @@ impl Engine {
     /// Starts a session in the request phase.
     pub fn start(&self, scenario_id: &str, seed: u64) -> Result<Session, EngineError> {
         let sc = self.scenario(scenario_id)?;
-        let warmth = sc.professional.warmth.clamp(-3, 3);
+        let b = tuning::START_WARMTH_BOUND;
+        let warmth = sc.professional.warmth.clamp(-b, b);
+        let by_exchange = sc.meeting.medium == Medium::Email;
         Ok(Session {
             scenario_id: sc.id.clone(),
             seed,
@@ -287,7 +268,7 @@ impl Engine {
             warmth,
             ally_lost: false,
             minutes_used: 0,
-            minutes_granted: sc.meeting.minutes,
+            minutes_granted: granted(sc),
             turns: Vec::new(),
             ended_by: None,
             referral_offered: false,
@@ -304,6 +285,12 @@ impl Engine {
             started_now: false,
             asked: BTreeMap::new(),
             last_line: BTreeMap::new(),
+            attempts: Vec::new(),
+            said: BTreeSet::new(),
+            referrals_named: 0,
+            referral_names: Vec::new(),
+            abandoned: false,
+            by_exchange,
         })
     }
 
@@ -318,7 +305,7 @@ impl Engine {
         let mut s = self.start(scenario_id, seed)?;
         s.outcome = Some(RequestOutcome::Accepted);
         s.phase = Phase::Conversation;
-        let opening = self.pick(&mut s, "opening", &sc.meeting.opening);
+        let opening = self.say(sc, &mut s, &sc.meeting.opening);
         let ev = vec![Event::Say {
             text: opening,
             stance: s.stance,
@@ -326,48 +313,115 @@ impl Engine {
         Ok((s, ev))
     }
 
-    /// Reads one student message in whatever phase the session is in.
-    pub fn send(&self, s: &mut Session, text: &str) -> Result<Vec<Event>, EngineError> {
+    /// One step of a session: the only way a front end moves it on.
+    pub fn step(&self, s: &mut Session, input: Input) -> Result<Outcome, EngineError> {
         let sc = self.scenario(&s.scenario_id)?;
-        let text = clean(text);
-        match s.phase {
-            Phase::Request => Ok(self.request(sc, s, &text)),
-            Phase::Conversation => Ok(self.converse(sc, s, &text)),
-            Phase::FollowUp => Ok(self.follow_up(sc, s, &text)),
-            Phase::Done => Err(EngineError::Finished),
+        if s.phase == Phase::Done {
+            return match input {
+                Input::Status => Ok(self.outcome(sc, s, vec![Event::Status(self.status(s))])),
+                _ => Err(EngineError::Finished),
+            };
+        }
+        let events = match input {
+            Input::Say(text) => {
+                let text = clean(&text);
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    match s.phase {
+                        Phase::Request => self.request(sc, s, &text),
+                        Phase::Conversation => self.converse(sc, s, &text),
+                        Phase::FollowUp => {
+                            let mut ev = self.note(sc, s, &text);
+                            ev.extend(self.done(s));
+                            ev
+                        }
+                        Phase::Done => Vec::new(),
+                    }
+                }
+            }
+            Input::End => self.end(sc, s),
+            Input::Finish => self.finish_now(sc, s),
+            Input::Quit => {
+                s.abandoned = true;
+                s.phase = Phase::Done;
+                vec![Event::Abandoned]
+            }
+            Input::Hint => vec![self.hint_event(s)],
+            Input::Status => vec![Event::Status(self.status(s))],
+            Input::Unknown(unknown) => vec![Event::Help {
+                unknown,
+                commands: commands_for(s.phase),
+            }],
+        };
+        Ok(self.outcome(sc, s, events))
+    }
+
+    fn outcome(&self, sc: &Scenario, s: &Session, events: Vec<Event>) -> Outcome {
+        let finished = s.phase == Phase::Done;
+        let scorecard = (finished && !s.abandoned).then(|| score::build(sc, s));
+        Outcome {
+            events,
+            finished,
+            abandoned: s.abandoned,
+            scorecard,
         }
     }
 
-    /// The student closes the conversation (`/end`).
+    /// `/end` in each phase.
+    fn end(&self, sc: &Scenario, s: &mut Session) -> Vec<Event> {
+        match s.phase {
+            Phase::Request if s.attempts.is_empty() && s.request_text.is_none() => {
+                // Nothing was sent: leaving is not a scored session.
+                s.abandoned = true;
+                s.phase = Phase::Done;
+                vec![Event::Abandoned]
+            }
+            Phase::Request | Phase::FollowUp => self.done(s),
+            Phase::Conversation => {
+                let line = self.say(sc, s, &sc.meeting.farewell);
+                self.close(s, EndedBy::Student, line)
+            }
+            Phase::Done => Vec::new(),
+        }
+    }
+
+    /// Finishes from any phase and scores what there is.
+    fn finish_now(&self, sc: &Scenario, s: &mut Session) -> Vec<Event> {
+        let mut ev = Vec::new();
+        if s.phase == Phase::Conversation {
+            ev.extend(self.end(sc, s));
+            ev.retain(|e| !matches!(e, Event::FollowUpPrompt));
+        }
+        ev.extend(self.done(s));
+        ev
+    }
+
+    fn done(&self, s: &mut Session) -> Vec<Event> {
+        s.phase = Phase::Done;
+        vec![Event::Finished]
+    }
+
+    /// Reads one student message in whatever phase the session is in
+    /// (a command typed as text is parsed first). Prefer [`Engine::step`].
+    pub fn send(&self, s: &mut Session, text: &str) -> Result<Vec<Event>, EngineError> {
+        Ok(self.step(s, Input::parse(text))?.events)
+    }
+
+    /// The student closes the conversation (`/end`). Prefer [`Engine::step`].
     pub fn end_conversation(&self, s: &mut Session) -> Result<Vec<Event>, EngineError> {
-        let sc = self.scenario(&s.scenario_id)?;
         if s.phase != Phase::Conversation {
             return Err(EngineError::WrongPhase {
                 expected: "conversation",
                 actual: s.phase.as_str(),
             });
         }
-        let line = self.pick(s, "farewell", &sc.meeting.farewell);
-        Ok(self.close(s, EndedBy::Student, line))
+        Ok(self.step(s, Input::End)?.events)
     }
 
-    /// Finishes the session (after the follow-up note, or skipping it).
+    /// Finishes the session from any phase. Prefer [`Engine::step`].
     pub fn finish(&self, s: &mut Session) -> Result<Vec<Event>, EngineError> {
-        self.scenario(&s.scenario_id)?;
-        match s.phase {
-            Phase::Done => Err(EngineError::Finished),
-            Phase::Conversation => {
-                let mut ev = self.end_conversation(s)?;
-                s.phase = Phase::Done;
-                ev.retain(|e| !matches!(e, Event::FollowUpPrompt));
-                ev.push(Event::Finished);
-                Ok(ev)
-            }
-            _ => {
-                s.phase = Phase::Done;
-                Ok(vec![Event::Finished])
-            }
-        }
+        Ok(self.step(s, Input::Finish)?.events)
     }
 
     /// The scorecard for the session as it stands (final once the phase is Done).
@@ -389,8 +443,11 @@ impl Engine {
             stance: s.stance,
             minutes_used: s.minutes_used,
             minutes_granted: s.minutes_granted,
+            by_exchange: s.by_exchange,
             topics_covered: covered,
             referral_offered: s.referral_offered,
+            tries: s.attempts.len() as u32 + u32::from(s.accepted()),
+            max_tries: tuning::REQUEST_TRIES as u32,
             stance_hint: match s.stance {
                 Stance::Ally => {
                     "They are warming to you: a good moment to ask who else you should talk to."
@@ -413,29 +470,7 @@ impl Engine {
         self.classifier.classify(&clean(text), facts)
     }
 
-    fn pick(&self, s: &mut Session, key: &str, lines: &[String]) -> String {
-        if lines.is_empty() {
-            return String::new();
-        }
-        let last = s.last_line.get(key).copied();
-        let mut i = s.rng.gen_range(0..lines.len());
-        if lines.len() > 1 && Some(i) == last {
-            i = (i + 1 + s.rng.gen_range(0..lines.len() - 1)) % lines.len();
-        }
-        s.last_line.insert(key.to_string(), i);
-        lines[i].clone()
-    }
-
-    fn tone(&self, s: &mut Session, key: &str, lines: &ToneLines) -> String {
-        let set = match s.stance {
-            Stance::Ally => &lines.ally,
-            Stance::Neutral => &lines.neutral,
-            Stance::Assessor => &lines.assessor,
-        };
-        let set = if set.is_empty() { &lines.neutral } else { set };
-        self.pick(s, &format!("{key}.{}", s.stance.as_str()), set)
-    }
-
+    /// The request: its quality and the professional's temperament decide the answer.
     fn request(&self, sc: &Scenario, s: &mut Session, text: &str) -> Vec<Event> {
         let report = request::evaluate_request(
             &self.classifier,
@@ -444,330 +479,138 @@ impl Engine {
             Some(&sc.organization),
         );
         let q = report.quality;
-        let b = sc.professional.busyness.clamp(0.0, 1.0);
-        s.goal_stated = report.states_goal;
-        // persona.busy: poorer requests to busier people go unanswered or are refused.
-        let p_reply = (0.55 + 0.45 * q - 0.4 * b * (1.0 - q)).clamp(0.05, 1.0);
-        let p_accept = if report.job_ask {
-            (0.25 - 0.2 * b).clamp(0.02, 1.0)
-        } else {
-            (0.25 + 0.9 * q - 0.25 * b).clamp(0.05, 0.98)
-        };
-        let replied = s.rng.gen_bool(p_reply);
-        let accepted = replied && s.rng.gen_bool(p_accept);
-        // A job ask in the request starts the meeting cold (persona.assessor).
+        let p_accept = accept_odds(sc, q, report.job_ask);
+        let accepted = s.rng.gen_bool(p_accept);
+        // persona.busy: of the requests they do not take up, busier people leave more unanswered.
+        let silent = !accepted
+            && s.rng
+                .gen_bool(sc.professional.busyness.clamp(0.0, 1.0) * 0.6);
+        // Each try starts from how they feel before reading it.
+        let b = tuning::START_WARMTH_BOUND;
+        s.warmth = sc.professional.warmth.clamp(-b, b);
+        s.job_asks = 0;
+        s.ally_lost = false;
         if report.job_ask {
-            s.warmth = s.warmth.min(-2);
-            s.job_asks += 1;
-            // Same rule as a job ask in the conversation: no ally for this meeting.
+            // A job ask in the request starts the meeting cold (persona.assessor),
+            // and rules out an ally for that meeting, as in the conversation.
+            s.warmth = s.warmth.min(tuning::JOB_ASK_REQUEST_WARMTH);
+            s.job_asks = 1;
             s.ally_lost = true;
-        } else {
-            s.warmth += if q >= 0.8 {
-                1
-            } else if q < 0.4 {
-                -1
-            } else {
-                0
-            };
+        } else if q >= tuning::WARM_REQUEST {
+            s.warmth += 1;
+        } else if q < tuning::COLD_REQUEST {
+            s.warmth -= 1;
         }
+        s.goal_stated = report.states_goal;
         s.stance = stance_for(s.warmth, sc.professional.temperament, s.ally_lost);
-        let verdict = if report.job_ask {
-            Verdict::Bad
-        } else {
-            Verdict::Good
-        };
         let outcome = if accepted {
             RequestOutcome::Accepted
-        } else if replied {
-            RequestOutcome::Declined
-        } else {
+        } else if silent {
             RequestOutcome::NoAnswer
+        } else {
+            RequestOutcome::Declined
         };
         let reply = match outcome {
-            RequestOutcome::Accepted => self.pick(s, "accept", &sc.request.accept),
-            RequestOutcome::Declined => self.pick(s, "decline", &sc.request.decline),
-            RequestOutcome::NoAnswer => self.pick(s, "ignore", &sc.request.ignore),
+            RequestOutcome::Accepted => self.say(sc, s, &sc.request.accept),
+            RequestOutcome::Declined => self.say(sc, s, &sc.request.decline),
+            RequestOutcome::NoAnswer => self.say(sc, s, &sc.request.ignore),
         };
+        self.record_request(s, text, &report, outcome, &reply);
+        s.request = Some(report);
+        let mut events = Vec::new();
+        if !accepted {
+            events.push(Event::RequestAnswered {
+                outcome,
+                text: reply,
+                starts_now: false,
+            });
+            let tries_left = tuning::REQUEST_TRIES.saturating_sub(s.attempts.len());
+            if tries_left > 0 {
+                events.push(Event::RequestRetry {
+                    tries_left: tries_left as u32,
+                });
+            } else {
+                events.extend(self.done(s));
+            }
+            return events;
+        }
+        self.begin_meeting(sc, s, reply, events)
+    }
+
+    fn record_request(
+        &self,
+        s: &mut Session,
+        text: &str,
+        report: &request::RequestReport,
+        outcome: RequestOutcome,
+        reply: &str,
+    ) {
+        if outcome != RequestOutcome::Accepted {
+            s.attempts.push(Attempt {
+                text: text.to_string(),
+                outcome,
+                quality: report.quality,
+                points: report
+                    .checks
+                    .iter()
+                    .map(|c| (c.item.clone(), c.points))
+                    .collect(),
+            });
+        }
         s.request_text = Some(text.to_string());
         s.outcome = Some(outcome);
-        let topic = if report.job_ask {
-            Topic::JobAsk
+        let (topic, verdict) = if report.job_ask {
+            (Topic::JobAsk, Verdict::Bad)
         } else {
-            Topic::Courtesy
+            (Topic::Courtesy, Verdict::Good)
         };
-        let items: Vec<String> = report.checks.iter().map(|c| c.item.clone()).collect();
-        s.request = Some(report);
         s.turns.push(Turn {
             phase: Phase::Request,
             message: text.to_string(),
             topic,
             verdict,
             confidence: 1.0,
-            items,
-            reply: reply.clone(),
+            items: report.checks.iter().map(|c| c.item.clone()).collect(),
+            reply: reply.to_string(),
             stance: s.stance,
             minutes_used: 0,
             insight: None,
             referral: false,
+            penalised: true,
+            also: Vec::new(),
+            follow_up: false,
         });
-        let mut events = Vec::new();
-        if !accepted {
-            s.phase = Phase::Done;
-            events.push(Event::RequestAnswered {
-                outcome,
-                text: reply,
-                starts_now: false,
-            });
-            events.push(Event::Finished);
-            return events;
-        }
-        // ask.ready_now: a phone call may turn into the conversation at once.
+    }
+
+    /// The request was accepted: the meeting starts (at once, on the phone, with ask.ready_now).
+    fn begin_meeting(
+        &self,
+        sc: &Scenario,
+        s: &mut Session,
+        reply: String,
+        mut events: Vec<Event>,
+    ) -> Vec<Event> {
         let starts_now = sc.meeting.medium == Medium::Phone
             && !sc.request.ready_now.is_empty()
-            && s.rng.gen_bool(0.6);
+            && s.rng.gen_bool(tuning::READY_NOW_ODDS);
         s.phase = Phase::Conversation;
         if starts_now {
             s.started_now = true;
-            let now = self.pick(s, "ready_now", &sc.request.ready_now);
+            let now = self.say(sc, s, &sc.request.ready_now);
             events.push(Event::RequestAnswered {
-                outcome,
+                outcome: RequestOutcome::Accepted,
                 text: format!("{reply} {now}").trim().to_string(),
                 starts_now: true,
             });
         } else {
             events.push(Event::RequestAnswered {
-                outcome,
+                outcome: RequestOutcome::Accepted,
                 text: reply,
                 starts_now: false,
             });
-            let opening = self.pick(s, "opening", &sc.meeting.opening);
+            let opening = self.say(sc, s, &sc.meeting.opening);
             events.push(Event::Say {
                 text: opening,
-                stance: s.stance,
-            });
-        }
-        events
-    }
-
-    fn converse(&self, sc: &Scenario, s: &mut Session, text: &str) -> Vec<Event> {
-        let c = self.classifier.classify(text, Some(&sc.organization));
-        let mut events = vec![Event::Understood {
-            topic: c.topic,
-            verdict: c.verdict,
-            items: c.items.clone(),
-        }];
-        let mut before = s.stance;
-        let temperament = sc.professional.temperament;
-        let first_time = s.asked(c.topic) == 0;
-        *s.asked.entry(c.topic).or_insert(0) += 1;
-        let mut parts: Vec<String> = Vec::new();
-        let mut end: Option<(EndedBy, String)> = None;
-        let mut insight_id = None;
-        let mut referral = false;
-
-        match c.topic {
-            Topic::JobAsk => {
-                s.job_asks += 1;
-                s.ally_lost = true;
-                s.warmth = s.warmth.min(-3);
-                s.researchable_run = 0;
-                if s.job_asks >= 2 {
-                    let l = self.pick(s, "job_ask_again", &sc.reactions.job_ask_again);
-                    end = Some((EndedBy::Professional, l));
-                } else {
-                    parts.push(self.pick(s, "job_ask", &sc.reactions.job_ask));
-                }
-            }
-            Topic::SelfPitch => {
-                s.warmth -= 2;
-                s.poor_moves += 1;
-                parts.push(self.pick(s, "self_pitch", &sc.reactions.self_pitch));
-            }
-            Topic::Researchable => {
-                s.warmth -= 1;
-                s.poor_moves += 1;
-                s.researchable_run += 1;
-                let fact = public_fact(text, &sc.organization);
-                let line = self.pick(s, "researchable", &sc.reactions.researchable);
-                parts.push(fill(&line, &[("fact", &fact)]));
-                if s.researchable_run >= 3 {
-                    let l = self.pick(s, "dismiss", &sc.meeting.dismiss);
-                    end = Some((EndedBy::Professional, l));
-                }
-            }
-            Topic::OffTopic => {
-                s.off_topic_count += 1;
-                if s.off_topic_count > 1 {
-                    s.poor_moves += 1;
-                    s.warmth -= 1;
-                }
-                parts.push(self.pick(s, "off_topic", &sc.reactions.off_topic));
-            }
-            Topic::Courtesy => {
-                parts.push(self.pick(s, "courtesy", &sc.reactions.courtesy));
-            }
-            topic => {
-                s.researchable_run = 0;
-                if topic == Topic::ShareGoals {
-                    s.goal_stated = true;
-                }
-                // persona.likes_advice / persona.ally: story questions warm them most.
-                let gain = match (topic.is_story(), first_time) {
-                    (true, true) => 2,
-                    (true, false) | (false, true) => 1,
-                    (false, false) => 0,
-                };
-                s.warmth = (s.warmth + gain).min(6);
-            }
-        }
-        s.stance = stance_for(s.warmth, temperament, s.ally_lost);
-        // The change of mood comes before what they say in that mood.
-        if s.stance != before {
-            events.push(Event::StanceChanged {
-                from: before,
-                to: s.stance,
-            });
-            before = s.stance;
-        }
-
-        let good = c.verdict == Verdict::Good;
-        if good {
-            if c.topic == Topic::Referral {
-                if s.stance == Stance::Ally && !s.referral_offered {
-                    let r = &sc.referral;
-                    let l = self.pick(s, "referral.offer", &r.offer);
-                    parts.push(fill(&l, &[("name", &r.name), ("role", &r.role)]));
-                    s.referral_offered = true;
-                    referral = true;
-                    events.push(Event::ReferralOffered {
-                        name: r.name.clone(),
-                        role: r.role.clone(),
-                        scenario: r.scenario.clone(),
-                    });
-                } else if s.referral_offered {
-                    parts.push(format!(
-                        "As I said, {} is the person to talk to.",
-                        sc.referral.name
-                    ));
-                } else {
-                    parts.push(self.pick(s, "referral.hold_back", &sc.referral.hold_back));
-                }
-            } else if let Some(lines) = sc.replies.get(&c.topic) {
-                parts.push(self.tone(s, c.topic.as_str(), lines));
-            }
-            // Warm-only insights: the better the relationship, the more they tell.
-            if let Some(ins) = sc
-                .insights
-                .iter()
-                .find(|i| i.topic == c.topic && s.stance >= i.needs && !s.revealed.contains(&i.id))
-            {
-                parts.push(ins.text.clone());
-                s.revealed.push(ins.id.clone());
-                insight_id = Some(ins.id.clone());
-                events.push(Event::InsightShared {
-                    id: ins.id.clone(),
-                    summary: ins.summary.clone(),
-                });
-            }
-        }
-        // An assessor asks evaluative questions back (persona.assessor).
-        if s.stance == Stance::Assessor
-            && end.is_none()
-            && c.topic != Topic::Courtesy
-            && s.rng.gen_bool(0.6)
-        {
-            parts.push(self.pick(s, "probe", &sc.reactions.probe));
-        }
-        // persona.no_goal: several questions in and still no stated aim.
-        let questions: u32 = s
-            .asked
-            .iter()
-            .filter(|(t, _)| t.verdict() != Verdict::Neutral)
-            .map(|(_, n)| *n)
-            .sum();
-        if !s.goal_stated && !s.no_goal_warned && questions >= 4 && end.is_none() {
-            s.no_goal_warned = true;
-            s.warmth -= 1;
-            s.stance = stance_for(s.warmth, temperament, s.ally_lost);
-            parts.push(self.pick(s, "no_goal", &sc.reactions.no_goal));
-        }
-        if end.is_none() && s.poor_moves > sc.professional.patience {
-            let l = self.pick(s, "dismiss", &sc.meeting.dismiss);
-            end = Some((EndedBy::Professional, l));
-        }
-        if s.stance != before {
-            events.push(Event::StanceChanged {
-                from: before,
-                to: s.stance,
-            });
-        }
-
-        // The clock: story answers run longer, and generous people talk longer.
-        let mut cost = match c.topic {
-            Topic::Courtesy | Topic::OffTopic | Topic::Referral | Topic::KeepInTouch => 1,
-            t if t.is_story() => 2 + s.rng.gen_range(0..=1),
-            _ => 1 + s.rng.gen_range(0..=1),
-        };
-        // Generous people tell long stories; busy people answer in a sentence.
-        match temperament {
-            Temperament::Generous if c.topic.is_story() => cost += 1,
-            Temperament::Busy if c.topic.is_story() => cost -= 1,
-            _ => {}
-        }
-        s.minutes_used += cost;
-        let reply = parts
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !reply.is_empty() {
-            events.push(Event::Say {
-                text: reply.clone(),
-                stance: s.stance,
-            });
-        }
-        s.turns.push(Turn {
-            phase: Phase::Conversation,
-            message: text.to_string(),
-            topic: c.topic,
-            verdict: c.verdict,
-            confidence: c.confidence,
-            items: c.items.iter().map(|i| i.to_string()).collect(),
-            reply,
-            stance: s.stance,
-            minutes_used: s.minutes_used,
-            insight: insight_id,
-            referral,
-        });
-
-        if let Some((by, line)) = end {
-            events.extend(self.close(s, by, line));
-            return events;
-        }
-        // Time: a warning near the end; past it, busy people wrap up, generous ones
-        // allow some overrun (which still costs talk.time).
-        let left = s.minutes_left();
-        let grace = if temperament == Temperament::Generous {
-            12
-        } else {
-            0
-        };
-        // Closing moves (thanks, who else, keeping in touch) may use the last minute.
-        let closing = matches!(
-            c.topic,
-            Topic::Courtesy | Topic::Referral | Topic::KeepInTouch
-        );
-        if left < -grace || (left == -grace && !closing) {
-            let l = self.pick(s, "wrap_up", &sc.meeting.wrap_up);
-            events.extend(self.close(s, EndedBy::Time, l));
-        } else if left <= i64::from((s.minutes_granted / 4 + 1).max(5)) && !s.warned {
-            s.warned = true;
-            let l = self.pick(s, "time_warning", &sc.meeting.time_warning);
-            events.push(Event::ClockWarning {
-                minutes_left: left.max(0) as u32,
-            });
-            events.push(Event::Say {
-                text: l,
                 stance: s.stance,
             });
         }
@@ -783,26 +626,30 @@ impl Engine {
         ]
     }
 
-    fn follow_up(&self, sc: &Scenario, s: &mut Session, text: &str) -> Vec<Event> {
+    /// The thank-you note: scored, then acknowledged in the professional's words.
+    fn note(&self, sc: &Scenario, s: &mut Session, text: &str) -> Vec<Event> {
         s.notes.push(text.to_string());
-        let referral = s.referral_offered.then_some(sc.referral.name.as_str());
-        let report = request::evaluate_note(&self.classifier, &s.notes, referral);
+        let referral = s
+            .referral_names
+            .first()
+            .map(String::as_str)
+            .or(s.referral_offered.then_some(sc.referral.name.as_str()));
+        let mut report = request::evaluate_note(&self.classifier, &s.notes, referral);
+        converse::credit_reported_referral(sc, s, &mut report);
         let c = self.classifier.classify(text, Some(&sc.organization));
+        let d = defaults::get();
+        let name = sc.professional.name.as_str();
         let ack = if report.job_ask {
-            format!(
-                "{} replies briefly and politely, but does not take up the request.",
-                sc.professional.name
-            )
-        } else if s.stance == Stance::Ally {
-            format!(
-                "{} writes back: \"Glad it helped. Good luck, and do keep me posted.\"",
-                sc.professional.name
-            )
+            let l = self.say(sc, s, defaults::or(&sc.after.job_ask, &d.after.job_ask));
+            fill(&l, &[("name", name)])
         } else {
-            format!(
-                "{} writes back: \"You're welcome. Best of luck.\"",
-                sc.professional.name
-            )
+            let lines = if s.stance == Stance::Ally {
+                defaults::or(&sc.after.warm, &d.after.warm)
+            } else {
+                defaults::or(&sc.after.polite, &d.after.polite)
+            };
+            let l = self.say(sc, s, lines);
+            format!("{name} writes back: \"{l}\"")
         };
         s.note_report = Some(report);
         s.turns.push(Turn {
@@ -817,8 +664,83 @@ impl Engine {
             minutes_used: s.minutes_used,
             insight: None,
             referral: false,
+            penalised: c.penalised,
+            also: Vec::new(),
+            follow_up: false,
         });
         vec![Event::NoteAcknowledged { text: ack }]
+    }
+
+    fn hint_event(&self, s: &Session) -> Event {
+        let (text, item, topic) = self.suggestion_with_topic(s);
+        Event::Hint { text, item, topic }
+    }
+
+    /// What `/hint` suggests now, as (text, advice item): in the request phase
+    /// advice for the request, later a sample question suited to the moment.
+    pub fn suggestion(&self, s: &Session) -> (String, String) {
+        let (text, item, _) = self.suggestion_with_topic(s);
+        (text, item)
+    }
+
+    fn suggestion_with_topic(&self, s: &Session) -> (String, String, Option<Topic>) {
+        if s.phase == Phase::Request {
+            let (item, text) = self.request_hint(s);
+            return (text, item, None);
+        }
+        if s.phase == Phase::FollowUp {
+            // The note: thank them, report back on a name they gave, say what you will do next.
+            let item = if s.referral_offered {
+                "after.referral_done"
+            } else {
+                "after.update"
+            };
+            let text = ["after.thanks", item]
+                .iter()
+                .filter_map(|i| crate::advice::get(i))
+                .map(|a| format!("{}: {}", a.title, a.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            return (text, item.to_string(), None);
+        }
+        let h = self.hint(s);
+        (h.text.to_string(), h.item.to_string(), Some(h.topic))
+    }
+
+    /// Advice for the request: the item the last try lost most on (or, before
+    /// any try, the first thing a request needs).
+    pub fn request_hint(&self, s: &Session) -> (String, String) {
+        let order = [
+            "ask.identify",
+            "ask.time",
+            "ask.no_job",
+            "ask.expertise",
+            "ask.framing",
+            "ask.brief",
+            "ask.subject",
+        ];
+        let weakest = s.request.as_ref().and_then(|r| {
+            r.checks
+                .iter()
+                .filter(|c| c.points < c.max)
+                .max_by_key(|c| c.max - c.points)
+                .map(|c| c.item.clone())
+        });
+        let item = weakest.unwrap_or_else(|| {
+            let medium_email = self
+                .scenarios
+                .get(&s.scenario_id)
+                .is_some_and(|sc| sc.meeting.medium == Medium::Email);
+            if medium_email {
+                "ask.subject".to_string()
+            } else {
+                order[0].to_string()
+            }
+        });
+        let text = crate::advice::get(&item)
+            .map(|a| format!("{}: {}", a.title, a.text))
+            .unwrap_or_default();
+        (item, text)
     }
 
     /// A sample question suited to the moment: a topic not yet covered, story first.
@@ -854,10 +776,42 @@ impl Engine {
     }
 }
 
+/// The meeting's length: minutes, or by email the number of exchanges.
+fn granted(sc: &Scenario) -> u32 {
+    if sc.meeting.medium == Medium::Email {
+        sc.tuning.exchanges.unwrap_or(tuning::EMAIL_EXCHANGES)
+    } else {
+        sc.meeting.minutes
+    }
+}
+
+/// The odds of a yes: rising with the request's quality between the
+/// temperament's floor and sure marks (persona.busy, persona.likes_advice).
+pub fn accept_odds(sc: &Scenario, quality: f64, job_ask: bool) -> f64 {
+    if job_ask {
+        return tuning::JOB_ASK_ACCEPT;
+    }
+    let (floor, sure) = accept_band(sc);
+    let x = if sure > floor {
+        ((quality - floor) / (sure - floor)).clamp(0.0, 1.0)
+    } else if quality >= sure {
+        1.0
+    } else {
+        0.0
+    };
+    tuning::ACCEPT_MIN + (tuning::ACCEPT_MAX - tuning::ACCEPT_MIN) * x
+}
+
+use tuning::accept_band;
+
 /// ally at warmth >= 3 (4 for a sceptic), assessor at <= -2.
-fn stance_for(warmth: i32, t: Temperament, ally_lost: bool) -> Stance {
-    let ally_at = if t == Temperament::Sceptical { 4 } else { 3 };
-    if warmth <= -2 {
+pub(crate) fn stance_for(warmth: i32, t: Temperament, ally_lost: bool) -> Stance {
+    let ally_at = if t == Temperament::Sceptical {
+        tuning::ALLY_AT_SCEPTIC
+    } else {
+        tuning::ALLY_AT
+    };
+    if warmth <= tuning::ASSESSOR_AT {
         Stance::Assessor
     } else if warmth >= ally_at && !ally_lost {
         Stance::Ally
@@ -866,126 +820,5 @@ fn stance_for(warmth: i32, t: Temperament, ally_lost: bool) -> Stance {
     }
 }
 
-/// The public fact a researchable question asks about, for "{fact}" in replies.
-fn public_fact(text: &str, org: &crate::scenario::OrganizationFacts) -> String {
-    let l = text.to_lowercase();
-    let pick = |o: &Option<String>| o.clone();
-    let fact =
-        if l.contains("found") || l.contains("start") || l.contains("old") || l.contains("since") {
-            pick(&org.founded).map(|f| format!("{} was founded in {f}", org.name))
-        } else if l.contains("where")
-            || l.contains("located")
-            || l.contains("based")
-            || l.contains("head")
-        {
-            pick(&org.headquarters).map(|h| format!("{} is based in {h}", org.name))
-        } else if l.contains("how many")
-            || l.contains("big")
-            || l.contains("size")
-            || l.contains("employees")
-        {
-            pick(&org.size).map(|x| format!("{} has {x}", org.name))
-        } else if l.contains("ceo")
-            || l.contains("runs")
-            || l.contains("lead")
-            || l.contains("head of")
-            || l.contains("boss")
-        {
-            pick(&org.leader).map(|x| format!("{x} runs {}", org.name))
-        } else if l.contains("product")
-            || l.contains("sell")
-            || l.contains("make")
-            || l.contains("offer")
-        {
-            pick(&org.products).map(|x| format!("{}: {x}", org.name))
-        } else {
-            None
-        };
-    fact.unwrap_or_else(|| org.description.clone())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stance_thresholds() {
-        assert_eq!(stance_for(3, Temperament::Generous, false), Stance::Ally);
-        assert_eq!(
-            stance_for(3, Temperament::Sceptical, false),
-            Stance::Neutral
-        );
-        assert_eq!(stance_for(5, Temperament::Busy, true), Stance::Neutral);
-        assert_eq!(stance_for(-2, Temperament::Busy, false), Stance::Assessor);
-    }
-
-    #[test]
-    fn the_stance_change_comes_before_the_reply_it_colours() {
-        let set = crate::scenario::load::load_embedded().unwrap();
-        let e = Engine::new(set, Classifier::new());
-        let (mut s, _) = e.start_accepted("nursing-icu", 5).unwrap();
-        e.send(
-            &mut s,
-            "I'm hoping to work in critical care after I qualify.",
-        )
-        .unwrap();
-        e.send(&mut s, "What is it like working at your hospital?")
-            .unwrap();
-        let ev = e
-            .send(&mut s, "What's the hardest part of the job?")
-            .unwrap();
-        let pos = |f: &dyn Fn(&Event) -> bool| ev.iter().position(f);
-        let change = pos(&|x| {
-            matches!(
-                x,
-                Event::StanceChanged {
-                    to: Stance::Ally,
-                    ..
-                }
-            )
-        })
-        .expect("becomes an ally");
-        let insight =
-            pos(&|x| matches!(x, Event::InsightShared { .. })).expect("shares an insight");
-        let say = pos(&|x| matches!(x, Event::Say { .. })).expect("replies");
-        assert!(change < insight && insight < say, "{ev:?}");
-    }
-
-    #[test]
-    fn a_job_ask_in_the_request_rules_out_an_ally() {
-        let set = crate::scenario::load::load_embedded().unwrap();
-        let e = Engine::new(set, Classifier::new());
-        let req = "Hi, I'm Sam, a student. Are you hiring? I'd love an internship on your team. Could we chat for 15 minutes?";
-        let story = [
-            "I'm hoping to work in backend engineering.",
-            "How did you get into this field?",
-            "Could you tell me about your career path?",
-            "What advice would you give someone like me?",
-            "What other careers did you consider?",
-            "What do you enjoy most about your work?",
-        ];
-        let mut met = 0;
-        for seed in 1..200 {
-            let mut s = e.start("software-backend", seed).unwrap();
-            e.send(&mut s, req).unwrap();
-            if s.phase != Phase::Conversation {
-                continue;
-            }
-            met += 1;
-            for m in story {
-                if s.phase == Phase::Conversation {
-                    e.send(&mut s, m).unwrap();
-                }
-            }
-            assert_ne!(s.stance, Stance::Ally, "seed {seed}");
-        }
-        assert!(met > 0, "no seed accepted the job-asking request");
-    }
-
-    #[test]
-    fn clean_strips_controls_and_caps_length() {
-        let s = clean(&format!("a\u{0}b\u{7}c{}", "x".repeat(10_000)));
-        assert!(s.starts_with("abc"));
-        assert_eq!(s.chars().count(), MAX_MESSAGE_CHARS);
-    }
-}
+mod tests;

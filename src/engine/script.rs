@@ -1,11 +1,14 @@
 //! Scripted replays: a whole session from a text file of student messages.
 //!
 //! Format: blocks separated by lines that are exactly `---`. The first block is
-//! the request; the next blocks are conversation messages; a block that is
-//! exactly `/end` closes the conversation; blocks after it are the follow-up note.
+//! the request; a block `/retry` followed by another block is a revised request,
+//! sent only if the one before was declined or unanswered; the next blocks are
+//! conversation messages (commands such as `/hint` are read as commands); a
+//! block that is exactly `/end` closes the conversation; blocks after it are the
+//! follow-up note (sent as one note). Every step goes through [`Engine::step`].
 //! Used by `coffeechat practice --script`, the transcript tests and benchmarks.
 
-use super::{Engine, EngineError, Phase, Session};
+use super::{Engine, EngineError, Input, Phase, Session};
 use crate::score::{ItemScore, Scorecard};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,6 +17,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Script {
     pub request: String,
+    /// Revised requests, each sent if the one before was not accepted.
+    pub retries: Vec<String>,
     pub conversation: Vec<String>,
     /// Whether the script closes the conversation with `/end`.
     pub ends: bool,
@@ -41,9 +46,15 @@ pub fn parse(text: &str) -> Script {
         request: blocks.next().unwrap_or_default(),
         ..Script::default()
     };
+    let mut retry_next = false;
     for b in blocks {
         if s.ends {
             s.notes.push(b);
+        } else if b == "/retry" && s.conversation.is_empty() {
+            retry_next = true;
+        } else if retry_next {
+            s.retries.push(b);
+            retry_next = false;
         } else if b == "/end" {
             s.ends = true;
         } else {
@@ -84,6 +95,10 @@ pub struct Replay {
     pub seed: u64,
     pub accepted: bool,
     pub request_outcome: Option<super::RequestOutcome>,
+    /// Tries at the request (1 to 3).
+    pub tries: usize,
+    /// No meeting took place: the card scores the request alone.
+    pub request_only: bool,
     pub final_stance: String,
     pub ended_by: Option<String>,
     pub referral_offered: bool,
@@ -105,27 +120,48 @@ pub fn run(
     script: &Script,
 ) -> Result<(Session, Replay), EngineError> {
     let mut s = engine.start(scenario, seed)?;
-    engine.send(&mut s, &script.request)?;
+    let mut card = None;
+    let mut keep = |out: super::Outcome| {
+        if out.scorecard.is_some() {
+            card = out.scorecard;
+        }
+    };
+    keep(engine.step(&mut s, Input::Say(script.request.clone()))?);
+    for r in &script.retries {
+        if s.phase == Phase::Request {
+            keep(engine.step(&mut s, Input::Say(r.clone()))?);
+        }
+    }
+    if s.phase == Phase::Request {
+        // Declined with no revision left in the script: the request-only card.
+        keep(engine.step(&mut s, Input::End)?);
+    }
     let mut unread = 0;
     for m in &script.conversation {
         if s.phase == Phase::Conversation {
-            engine.send(&mut s, m)?;
+            keep(engine.step(&mut s, Input::parse(m))?);
         } else {
             unread += 1;
         }
     }
     if s.phase == Phase::Conversation {
-        engine.end_conversation(&mut s)?;
+        keep(engine.step(&mut s, Input::End)?);
     }
     if s.phase == Phase::FollowUp {
-        for n in &script.notes {
-            engine.send(&mut s, n)?;
-        }
+        let input = if script.notes.is_empty() {
+            Input::End
+        } else {
+            Input::Say(script.notes.join("\n\n"))
+        };
+        keep(engine.step(&mut s, input)?);
     }
     if s.phase != Phase::Done {
-        engine.finish(&mut s)?;
+        keep(engine.step(&mut s, Input::Finish)?);
     }
-    let card = engine.scorecard(&s)?;
+    let card = match card {
+        Some(c) => c,
+        None => engine.scorecard(&s)?,
+    };
     let replay = summarise(&s, card, unread);
     Ok((s, replay))
 }
@@ -137,6 +173,8 @@ pub fn summarise(s: &Session, card: Scorecard, unread: usize) -> Replay {
         seed: s.seed,
         accepted: s.accepted(),
         request_outcome: s.outcome,
+        tries: s.attempts.len() + usize::from(s.accepted()),
+        request_only: card.request_only,
         final_stance: s.stance.as_str().to_string(),
         ended_by: s.ended_by.map(|e| e.as_str().to_string()),
         referral_offered: s.referral_offered,

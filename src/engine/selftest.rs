@@ -1,6 +1,6 @@
 //! Runs the `[[tests]]` written inside scenario files (`coffeechat scenarios test`).
 
-use super::{Engine, Phase};
+use super::{Engine, Input, Phase};
 use crate::scenario::Scenario;
 
 /// The result of one scenario test.
@@ -32,7 +32,7 @@ pub fn run(engine: &Engine, sc: &Scenario) -> Vec<Outcome> {
                             failures.push(format!("the meeting ended before \"{line}\""));
                             break;
                         }
-                        if let Err(e) = engine.send(&mut s, line) {
+                        if let Err(e) = engine.step(&mut s, Input::Say(line.clone())) {
                             failures.push(e.to_string());
                         }
                     }

@@ -3,36 +3,13 @@
 //! Owns: turning TOML text into [`Scenario`]s and reporting every problem as
 //! `file:line:column: message (hint: ...)`. The loader refuses a broken set.
 
+pub(crate) use super::diagnostic::line_col;
+pub use super::diagnostic::Diagnostic;
 use super::validate::{self, Source};
 use super::{Scenario, ScenarioSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 static EMBEDDED: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/scenarios");
-
-/// One problem in one scenario file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(h) = &self.hint {
-            write!(f, " (hint: {h})")?;
-        }
-        Ok(())
-    }
-}
 
 /// Why a scenario set could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -51,18 +28,6 @@ pub enum LoadError {
 
 fn first(d: &[Diagnostic]) -> String {
     d.first().map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut off = offset.min(text.len());
-    while !text.is_char_boundary(off) {
-        off -= 1;
-    }
-    let before = &text[..off];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Parses one scenario file's text (structure only). `name` is used in diagnostics.
@@ -127,6 +92,33 @@ pub fn load_texts(
     } else {
         Err(diags)
     }
+}
+
+/// Notes that do not block loading (replies without follow-ups), for `scenarios check`.
+pub fn notes_for_texts(files: &[(String, String)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (name, text) in files {
+        if let Ok(s) = parse_str(name, text) {
+            out.extend(validate::notes_one(&Source::new(name, text, &s)));
+        }
+    }
+    out
+}
+
+/// The (name, text) of every scenario file under these paths (unreadable ones skipped).
+pub fn texts_in(paths: &[PathBuf]) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for p in paths {
+        let read = if p.is_dir() {
+            read_dir_texts(p)
+        } else {
+            read_file(p).map(|f| vec![f])
+        };
+        if let Ok(f) = read {
+            files.extend(f);
+        }
+    }
+    files
 }
 
 /// The scenario files shipped inside the binary, as (name, text).

@@ -4,6 +4,8 @@
 //! in-memory set the engine reads ([`ScenarioSet`]). Must not: do any I/O beyond
 //! reading scenario files, or know about Discord.
 
+pub mod defaults;
+pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod validate;

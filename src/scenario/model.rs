@@ -39,6 +39,47 @@ pub struct Scenario {
     /// The author's own checks, run by `coffeechat scenarios test`.
     #[serde(default)]
     pub tests: Vec<ScenarioTest>,
+    /// How they answer the thank-you note (defaults in `scenarios/defaults/lines.toml`).
+    #[serde(default)]
+    pub after: AfterReplies,
+    /// Numbers that tune this professional (each has a default).
+    #[serde(default)]
+    pub tuning: Tuning,
+}
+
+/// How the professional answers the follow-up note. Empty lists use the defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AfterReplies {
+    /// To a note after a warm meeting.
+    #[serde(default)]
+    pub warm: Vec<String>,
+    /// To a note after a polite or cool meeting.
+    #[serde(default)]
+    pub polite: Vec<String>,
+    /// Narration when the note asks for a job; `{name}` is the professional.
+    #[serde(default)]
+    pub job_ask: Vec<String>,
+}
+
+/// Per-scenario tuning; anything left out uses the engine's default
+/// (`engine::tuning`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tuning {
+    /// Minutes past the agreed time before they leave (default by temperament:
+    /// generous 4, sceptical 1, busy 0).
+    #[serde(default)]
+    pub grace_minutes: Option<u32>,
+    /// Email only: how many exchanges the conversation lasts (default 8).
+    #[serde(default)]
+    pub exchanges: Option<u32>,
+    /// Request quality (0-1) below which they never accept (default by temperament).
+    #[serde(default)]
+    pub accept_floor: Option<f64>,
+    /// Request quality (0-1) from which they almost always accept (default by temperament).
+    #[serde(default)]
+    pub accept_sure: Option<f64>,
 }
 
 /// Who the student is talking to.
@@ -96,7 +137,8 @@ pub struct Meeting {
     pub place: Option<String>,
     /// What they say when the conversation starts.
     pub opening: Vec<String>,
-    /// Said once when about five minutes are left.
+    /// Said once when a few minutes are left; `{minutes}` is replaced by the
+    /// minutes (or, by email, the exchanges) left, so their words and the clock agree.
     pub time_warning: Vec<String>,
     /// Said when the agreed time is up and they must go.
     pub wrap_up: Vec<String>,
@@ -184,6 +226,25 @@ pub struct ToneLines {
     pub neutral: Vec<String>,
     /// Guarded generalities, often with an evaluative question back.
     pub assessor: Vec<String>,
+    /// Deeper lines for a question that picks up one of these replies
+    /// (like ChatScript's rejoinders): see scenarios/README.md.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A deeper answer for a student who picks up what the professional just said.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// A phrase of the reply this follows (case does not matter); leave it out
+    /// to follow every reply of the topic.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Other words a student might use to refer back to it (e.g. "bankrupt" for "went bust").
+    #[serde(default)]
+    pub about: Vec<String>,
+    /// What they say; one is picked, never the same one twice.
+    pub lines: Vec<String>,
 }
 
 /// How they react to the moves the guide warns against, and to small talk.
@@ -203,6 +264,21 @@ pub struct Reactions {
     pub no_goal: Vec<String>,
     /// Evaluative questions an assessor asks back.
     pub probe: Vec<String>,
+    /// When a message might be a misstep but the reading is unsure: they ask
+    /// what the student means, at no cost (defaults apply when empty).
+    #[serde(default)]
+    pub clarify: Vec<String>,
+    /// When every answer to a question has been given: a brief acknowledgement
+    /// of the repeat (defaults apply when empty).
+    #[serde(default)]
+    pub repeat: Vec<String>,
+    /// Added when a message asks several things at once: they answer the main
+    /// question and acknowledge the rest (defaults apply when empty).
+    #[serde(default)]
+    pub compound: Vec<String>,
+    /// When the student ends the meeting with a sign-off of their own (defaults apply when empty).
+    #[serde(default)]
+    pub sign_off: Vec<String>,
 }
 
 /// The colleague they can point the student to.
@@ -218,6 +294,25 @@ pub struct Referral {
     pub offer: Vec<String>,
     /// Said when they are not warm enough to share a contact.
     pub hold_back: Vec<String>,
+    /// Further colleagues, named one at a time when the student asks again.
+    #[serde(default)]
+    pub also: Vec<Colleague>,
+    /// Said when asked again once every colleague has been named; `{name}` is
+    /// the last one named (defaults apply when empty).
+    #[serde(default)]
+    pub only_one: Vec<String>,
+}
+
+/// Another colleague they can name when asked again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Colleague {
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub scenario: Option<String>,
+    /// Said when they name this colleague; `{name}` and `{role}` are filled in.
+    pub offer: Vec<String>,
 }
 
 /// Something the professional shares only when warm enough.

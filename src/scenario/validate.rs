@@ -5,7 +5,7 @@
 //! type cannot: missing topics, empty line lists, out-of-range numbers, overlong
 //! text, bad placeholders, duplicate ids and references to unknown scenarios.
 
-use super::load::{line_col, Diagnostic};
+use super::diagnostic::{line_col, Diagnostic};
 use super::{Medium, Scenario};
 use crate::topic::{Topic, Verdict};
 use std::cell::OnceCell;
@@ -264,6 +264,24 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         src,
         out: Vec::new(),
     };
+    check_top(&mut c, sc);
+    check_professional(&mut c, sc);
+    check_organization(&mut c, sc);
+    check_meeting(&mut c, sc);
+    check_request(&mut c, sc);
+    check_replies(&mut c, sc);
+    check_reactions(&mut c, sc);
+    check_referral_basics(&mut c, sc);
+    check_optional_lines(&mut c, sc);
+    check_referrals(&mut c, sc);
+    check_follow_ups(&mut c, sc);
+    check_insights(&mut c, sc);
+    check_tests(&mut c, sc);
+    c.out
+}
+
+/// Id, title, field, summary and brief.
+fn check_top(c: &mut Checker<'_, '_>, sc: &Scenario) {
     if !valid_id(&sc.id) {
         c.err(
             &[Key("id")],
@@ -275,6 +293,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     c.text(&[Key("field")], &sc.field, MAX_FIELD);
     c.text(&[Key("summary")], &sc.summary, MAX_SUMMARY);
     c.text(&[Key("brief")], &sc.brief, MAX_BRIEF);
+}
+
+/// Who the professional is and how they behave.
+fn check_professional(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let p = &sc.professional;
     c.text(&[Key("professional"), Key("name")], &p.name, MAX_NAME);
     c.text(&[Key("professional"), Key("role")], &p.role, MAX_FIELD);
@@ -301,25 +323,6 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             );
         }
     }
-    let o = &sc.organization;
-    c.text(&[Key("organization"), Key("name")], &o.name, MAX_FIELD);
-    c.text(
-        &[Key("organization"), Key("description")],
-        &o.description,
-        MAX_FACT,
-    );
-    for (k, v) in [
-        ("founded", &o.founded),
-        ("headquarters", &o.headquarters),
-        ("size", &o.size),
-        ("leader", &o.leader),
-        ("products", &o.products),
-        ("website", &o.website),
-    ] {
-        if let Some(v) = v {
-            c.text(&[Key("organization"), Key(k)], v, MAX_FACT);
-        }
-    }
     if !(0.0..=1.0).contains(&p.busyness) {
         c.err(
             &[Key("professional"), Key("busyness")],
@@ -341,6 +344,33 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             "how many poor questions they tolerate",
         );
     }
+}
+
+/// The public facts.
+fn check_organization(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let o = &sc.organization;
+    c.text(&[Key("organization"), Key("name")], &o.name, MAX_FIELD);
+    c.text(
+        &[Key("organization"), Key("description")],
+        &o.description,
+        MAX_FACT,
+    );
+    for (k, v) in [
+        ("founded", &o.founded),
+        ("headquarters", &o.headquarters),
+        ("size", &o.size),
+        ("leader", &o.leader),
+        ("products", &o.products),
+        ("website", &o.website),
+    ] {
+        if let Some(v) = v {
+            c.text(&[Key("organization"), Key(k)], v, MAX_FACT);
+        }
+    }
+}
+
+/// Minutes and the meeting lines.
+fn check_meeting(c: &mut Checker<'_, '_>, sc: &Scenario) {
     if !(5..=60).contains(&sc.meeting.minutes) {
         c.err(
             &[Key("meeting"), Key("minutes")],
@@ -351,13 +381,22 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     let m = &sc.meeting;
     for (k, l) in [
         ("opening", &m.opening),
-        ("time_warning", &m.time_warning),
         ("wrap_up", &m.wrap_up),
         ("farewell", &m.farewell),
         ("dismiss", &m.dismiss),
     ] {
         c.lines(&[Key("meeting"), Key(k)], l, &[]);
     }
+    c.lines(
+        &[Key("meeting"), Key("time_warning")],
+        &m.time_warning,
+        &["minutes"],
+    );
+}
+
+/// Answers to the request, and ready_now for phones.
+fn check_request(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let m = &sc.meeting;
     let r = &sc.request;
     for (k, l) in [
         ("accept", &r.accept),
@@ -380,6 +419,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         ),
         _ => {}
     }
+}
+
+/// Replies for every good topic, and none for the others.
+fn check_replies(c: &mut Checker<'_, '_>, sc: &Scenario) {
     for t in Topic::GOOD {
         match sc.replies.get(&t) {
             None => c.err(
@@ -413,6 +456,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             "move these lines to [reactions]",
         );
     }
+}
+
+/// The reactions to missteps and small talk.
+fn check_reactions(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let re = &sc.reactions;
     for (k, l, allowed) in [
         ("job_ask", &re.job_ask, &[][..]),
@@ -426,6 +473,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
     ] {
         c.lines(&[Key("reactions"), Key(k)], l, allowed);
     }
+}
+
+/// The referral's name, role and lines.
+fn check_referral_basics(c: &mut Checker<'_, '_>, sc: &Scenario) {
     c.text(&[Key("referral"), Key("name")], &sc.referral.name, MAX_NAME);
     c.text(
         &[Key("referral"), Key("role")],
@@ -442,6 +493,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
         &sc.referral.hold_back,
         &[],
     );
+}
+
+/// Insights: unique valid ids, texts, topics.
+fn check_insights(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, ins) in sc.insights.iter().enumerate() {
         if let Some(first) = seen.insert(ins.id.as_str(), i) {
@@ -485,6 +540,10 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             MAX_INSIGHT_HINT,
         );
     }
+}
+
+/// The scenario's own tests.
+fn check_tests(c: &mut Checker<'_, '_>, sc: &Scenario) {
     let mut names: HashMap<&str, usize> = HashMap::new();
     for (i, t) in sc.tests.iter().enumerate() {
         let path = [Key("tests"), Index(i), Key("name")];
@@ -523,7 +582,163 @@ pub fn check_one(src: &Source<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    c.out
+}
+
+/// Lists that may be left out (defaults apply) but must be well formed when given.
+fn check_optional_lines(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let re = &sc.reactions;
+    let a = &sc.after;
+    for (path, l, allowed) in [
+        ([Key("reactions"), Key("clarify")], &re.clarify, &[][..]),
+        ([Key("reactions"), Key("repeat")], &re.repeat, &[]),
+        ([Key("reactions"), Key("compound")], &re.compound, &[]),
+        ([Key("reactions"), Key("sign_off")], &re.sign_off, &[]),
+        (
+            [Key("referral"), Key("only_one")],
+            &sc.referral.only_one,
+            &["name"],
+        ),
+        ([Key("after"), Key("warm")], &a.warm, &[]),
+        ([Key("after"), Key("polite")], &a.polite, &[]),
+        ([Key("after"), Key("job_ask")], &a.job_ask, &["name"]),
+    ] {
+        if !l.is_empty() {
+            c.lines(&path, l, allowed);
+        }
+    }
+}
+
+/// Whether `name` (or its surname) appears in the brief: the person who introduced the student.
+fn named_in_brief(brief: &str, name: &str) -> bool {
+    let brief_l = brief.to_lowercase();
+    let name_l = name.to_lowercase();
+    if brief_l.contains(&name_l) {
+        return true;
+    }
+    let surname = name_l
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    surname.chars().count() >= 3
+        && brief_l
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == surname)
+}
+
+/// Referrals: never the person who introduced the student or the professional
+/// themselves; further colleagues well formed.
+fn check_referrals(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    let mut people = vec![(vec![Key("referral"), Key("name")], sc.referral.name.clone())];
+    for (i, col) in sc.referral.also.iter().enumerate() {
+        let base = vec![Key("referral"), Key("also"), Index(i)];
+        let at = |k| {
+            let mut p = base.clone();
+            p.push(Key(k));
+            p
+        };
+        c.text(&at("name"), &col.name, MAX_NAME);
+        c.text(&at("role"), &col.role, MAX_FIELD);
+        c.lines(&at("offer"), &col.offer, &["name", "role"]);
+        people.push((at("name"), col.name.clone()));
+    }
+    for (path, name) in people {
+        if named_in_brief(&sc.brief, &name) {
+            c.err(
+                &path,
+                format!("`{name}` is named in the brief: a referral must not be the person who introduced the student"),
+                "name a different colleague; the student already knows this person",
+            );
+        }
+        if name
+            .trim()
+            .eq_ignore_ascii_case(sc.professional.name.trim())
+        {
+            c.err(
+                &path,
+                format!("`{name}` is the professional themselves"),
+                "name a colleague",
+            );
+        }
+    }
+}
+
+/// Follow-ups: lines to say, and a `to` phrase that appears in a reply of the topic.
+fn check_follow_ups(c: &mut Checker<'_, '_>, sc: &Scenario) {
+    for (t, lines) in &sc.replies {
+        for (i, f) in lines.follow_ups.iter().enumerate() {
+            let base = vec![
+                Key("replies"),
+                Name(t.as_str().to_string()),
+                Key("follow_ups"),
+                Index(i),
+            ];
+            let mut p = base.clone();
+            p.push(Key("lines"));
+            c.lines(&p, &f.lines, &[]);
+            if let Some(to) = &f.to {
+                let to_l = to.to_lowercase();
+                let found = lines
+                    .ally
+                    .iter()
+                    .chain(&lines.neutral)
+                    .chain(&lines.assessor)
+                    .any(|l| l.to_lowercase().contains(&to_l));
+                if !found {
+                    let mut p = base.clone();
+                    p.push(Key("to"));
+                    c.err(
+                        &p,
+                        format!("no reply of `{t}` contains \"{to}\""),
+                        "copy a few words exactly from the reply this follows, or leave `to` out to follow every reply of the topic",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Topics whose replies a student is likely to pick up on.
+const FOLLOWED_TOPICS: [Topic; 10] = [
+    Topic::CareerPath,
+    Topic::Entry,
+    Topic::Challenges,
+    Topic::Rewards,
+    Topic::Preparation,
+    Topic::DayToDay,
+    Topic::Organization,
+    Topic::Outlook,
+    Topic::Advice,
+    Topic::Alternatives,
+];
+
+/// Advice that does not block loading: ally and neutral replies that no
+/// follow-up answers (a student who picks them up gets a sideways answer).
+pub fn notes_one(src: &Source<'_>) -> Vec<Diagnostic> {
+    let sc = src.scenario;
+    let mut out = Vec::new();
+    for t in FOLLOWED_TOPICS {
+        let Some(lines) = sc.replies.get(&t) else {
+            continue;
+        };
+        for (k, set) in [("ally", &lines.ally), ("neutral", &lines.neutral)] {
+            for (i, l) in set.iter().enumerate() {
+                let l_l = l.to_lowercase();
+                let covered = lines.follow_ups.iter().any(|f| {
+                    f.to.as_ref()
+                        .is_none_or(|to| l_l.contains(&to.to_lowercase()))
+                });
+                if !covered {
+                    out.push(src.diag(
+                        &[Key("replies"), Name(t.as_str().to_string()), Key(k), Index(i)],
+                        format!("note: this `{t}` reply has no follow-up"),
+                        format!("add a [[replies.{t}.follow_ups]] whose `to` quotes a few of its words (see scenarios/README.md)"),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Checks a whole set: each scenario, plus duplicate ids and referral references.
