@@ -207,6 +207,15 @@ fn a_compound_message_reports_every_act_and_a_red_flag_anywhere_counts() {
     assert_eq!(c.verdict, Verdict::Good, "{c:?}");
     assert!(c.acts.iter().any(|a| a.topic == Topic::ShareGoals), "{c:?}");
     let c = classifier().classify(
+        "I'd like to work in conservation after my degree, so I'm curious: how did you find your way in?",
+        None,
+    );
+    assert_eq!(c.verdict, Verdict::Good, "{c:?}");
+    assert!(
+        c.acts.iter().any(|a| a.topic == Topic::ShareGoals),
+        "the goal is an act of its own: {c:?}"
+    );
+    let c = classifier().classify(
         "Thanks, that's really useful. Is your team hiring at the moment?",
         None,
     );

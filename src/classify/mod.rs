@@ -225,6 +225,36 @@ fn draws_me(ws: &[String]) -> bool {
     cleft && me_after && is_after
 }
 
+/// The clause asks about the professional's own experience and nothing for
+/// the student: "what was that like for you?", "how did you get the
+/// internship?", "you mentioned your first placement, how was it?".
+fn about_their_experience(ws: &[String]) -> bool {
+    let theirs = has_seq(ws, &["how", "did", "you"])
+        || has_seq(ws, &["what", "was", "your"])
+        || has_seq(ws, &["when", "did", "you"])
+        || has_seq(ws, &["was", "that", "like"])
+        || has_seq(ws, &["was", "it", "like"])
+        || has_seq(ws, &["you", "mentioned"])
+        || has_seq(ws, &["you", "said"])
+        || has_seq(ws, &["your", "first"])
+        || has_seq(ws, &["for", "you"]) && has_any(ws, &["was", "were", "did"]);
+    theirs && !has_any(ws, &["i", "me", "my", "myself", "mine"])
+}
+
+/// Asking whether one would fit at their organisation is a job ask
+/// (shared/eval/README.md): "would I be a good fit here?", "do you think I'd
+/// fit in on your team?". Only as a question: "I'm a great fit for your team"
+/// is a pitch.
+fn asks_own_fit(ws: &[String]) -> bool {
+    has_any(ws, &["i", "me", "myself"])
+        && has_any(ws, &["fit", "fitting"])
+        && has_any(
+            ws,
+            &["here", "your", "yours", "you", "team", "company", "firm"],
+        )
+        && !has_any(ws, &["people", "someone", "person", "kind", "sort", "type"])
+}
+
 /// High-precision red-flag rules over normalised words.
 fn rule(ws: &[String]) -> Option<Topic> {
     let me = has_any(ws, &["me", "i", "my", "myself"]);
@@ -482,6 +512,13 @@ impl Classifier {
                 question,
             });
         }
+        if question && asks_own_fit(&ws) && !negated(&ws) {
+            return Some(Reading {
+                topic: Topic::JobAsk,
+                p: 0.97,
+                question,
+            });
+        }
         if let Some(t) = rule(&ws).filter(|t| !(*t == Topic::JobAsk && negated(&ws))) {
             return Some(Reading {
                 topic: t,
@@ -499,6 +536,14 @@ impl Classifier {
         });
         if topic == Topic::ShareGoals && wh && clause.trim_end().ends_with('?') {
             p[topic_index(Topic::ShareGoals)] = 0.0;
+            (topic, prob) = best(&p);
+        }
+        // A question about the professional's own past ("you mentioned the
+        // internship - what was that like for you?") asks for their story,
+        // whatever job words it repeats; it asks nothing for the student.
+        let quoting = has_seq(&ws, &["you", "mentioned"]) || has_seq(&ws, &["you", "said"]);
+        if topic == Topic::JobAsk && (question || quoting) && about_their_experience(&ws) {
+            p[topic_index(Topic::JobAsk)] = 0.0;
             (topic, prob) = best(&p);
         }
         // "I'm not asking for a job" rules a job ask out rather than making one.
@@ -519,15 +564,26 @@ impl Classifier {
         let cl = text::clauses(text);
         let mut readings: Vec<Reading> = Vec::with_capacity(cl.len());
         let mut acts: Vec<Act> = Vec::with_capacity(cl.len());
+        let act = |r: Reading, text: &str| Act {
+            topic: r.topic,
+            verdict: r.topic.verdict(),
+            confidence: r.p.clamp(0.0, 1.0),
+            text: text.to_string(),
+        };
         for c in &cl {
-            if let Some(r) = self.read(c, facts) {
-                acts.push(Act {
-                    topic: r.topic,
-                    verdict: r.topic.verdict(),
-                    confidence: r.p.clamp(0.0, 1.0),
-                    text: c.clone(),
-                });
+            let whole = self.read(c, facts);
+            if let Some(r) = whole {
                 readings.push(r);
+            }
+            // The acts are read finer than the topic: "I'd like to work in this
+            // area, so I'm curious: how did you get in?" shares a goal and asks.
+            let parts = text::act_pieces(c);
+            if parts.len() == 1 {
+                acts.extend(whole.map(|r| act(r, c)));
+            } else {
+                for part in &parts {
+                    acts.extend(self.read(part, facts).map(|r| act(r, part)));
+                }
             }
         }
         if readings.is_empty() {

@@ -208,6 +208,36 @@ fn stem_once(w: &str) -> String {
 }
 
 /// Splits a message into clauses: sentences, and parts joined by a dash or "but".
+/// The acts of one clause: split further at a colon and where a comma is
+/// followed by "so" or "and I" ("I'd like to work in this area, so I'm
+/// curious: how did you get in?"). Pieces under three words stay joined.
+pub fn act_pieces(clause: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    let ws: Vec<&str> = clause.split_whitespace().collect();
+    for (i, w) in ws.iter().enumerate() {
+        cur.push(w);
+        let next = ws.get(i + 1).map(|n| n.to_lowercase());
+        let next2 = ws.get(i + 2).map(|n| n.to_lowercase());
+        let joins = w.ends_with(':')
+            || w.ends_with(',')
+                && (next.as_deref() == Some("so")
+                    || next.as_deref() == Some("and")
+                        && next2.as_deref().is_some_and(|n| n.starts_with('i')));
+        if joins && cur.len() >= 3 && ws.len() - i > 3 {
+            out.push(cur.join(" ").trim_end_matches([':', ',']).to_string());
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur.join(" "));
+    }
+    if out.len() <= 1 {
+        return vec![clause.to_string()];
+    }
+    out
+}
+
 pub fn clauses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -277,6 +307,22 @@ mod tests {
         assert_eq!(stem("hiring"), "hir");
         assert_eq!(stem("companies"), "company");
         assert_eq!(stem("class"), "class");
+    }
+
+    #[test]
+    fn act_pieces_split_at_colons_and_joined_clauses() {
+        assert_eq!(
+            act_pieces("I'd like to work in this area, so I'm curious: how did you get in?"),
+            vec![
+                "I'd like to work in this area".to_string(),
+                "so I'm curious".to_string(),
+                "how did you get in?".to_string()
+            ]
+        );
+        assert_eq!(
+            act_pieces("How did you start?"),
+            vec!["How did you start?".to_string()]
+        );
     }
 
     #[test]

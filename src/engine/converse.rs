@@ -166,7 +166,10 @@ impl Engine {
         // A sure job ask or pitch is reacted to as such; a question about the
         // organisation that picks up what they just said is a follow-up, not research.
         let flagged = r.main.is_red_flag() && r.sure && r.main != Topic::Researchable;
-        let link = if flagged {
+        // Thanks or small talk that echoes their words ("thank you, that was
+        // really useful") asks nothing: it is no follow-up.
+        let asks = text.contains('?') || is_question_topic(r.main);
+        let link = if flagged || !asks {
             None
         } else {
             listen::relate(sc, s, text)

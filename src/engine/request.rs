@@ -238,9 +238,7 @@ impl Sentence {
 /// The clauses of a long sentence: split where a comma, a semicolon or a
 /// dash is followed by a joining word. Pieces under three words stay joined.
 fn pieces(sentence: &str) -> Vec<String> {
-    const JOINERS: &[&str] = &[
-        "and", "so", "but", "because", "which", "as", "and,", "where",
-    ];
+    const JOINERS: &[&str] = &["and", "so", "but", "because", "which", "who", "as", "where"];
     /// Words that start a new clause even without a comma before them.
     const STARTERS: &[&str] = &["because", "since"];
     let mut out: Vec<String> = Vec::new();
@@ -252,8 +250,9 @@ fn pieces(sentence: &str) -> Vec<String> {
         let next = ws.get(i + 1).map(|n| n.to_lowercase());
         let next_joins = next.as_deref().is_some_and(|n| JOINERS.contains(&n));
         let next_starts = next.as_deref().is_some_and(|n| STARTERS.contains(&n));
+        let semicolon = w.ends_with(';');
         let ends_clause = ends_clause || next_starts;
-        let next_joins = next_joins || next_starts;
+        let next_joins = next_joins || next_starts || semicolon;
         if ends_clause && next_joins && cur.len() >= 3 && ws.len() - i > 3 {
             out.push(cur.join(" "));
             cur.clear();
