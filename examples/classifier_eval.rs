@@ -206,6 +206,10 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
+    println!(
+        "trained topic model: {:.1} MB as an artefact",
+        c.artefact_bytes() as f64 / 1e6
+    );
     realistic(&c, root)?;
     Ok(())
 }

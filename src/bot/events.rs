@@ -127,7 +127,14 @@ pub(super) async fn event_handler(
         serenity::FullEvent::InteractionCreate { interaction } => {
             let (id, token, result) = match interaction {
                 serenity::Interaction::Component(c) => {
-                    (c.id, &c.token, practice::on_component(ctx, data, c).await)
+                    // The account's buttons belong to `commands`, the rest to `practice`.
+                    let result = match super::Action::parse(&c.data.custom_id) {
+                        Some(super::Action::Forget(user)) => {
+                            commands::confirm_forget(ctx, data, c, user).await
+                        }
+                        _ => practice::on_component(ctx, data, c).await,
+                    };
+                    (c.id, &c.token, result)
                 }
                 serenity::Interaction::Modal(m) => {
                     (m.id, &m.token, commands::on_modal(ctx, data, m).await)

@@ -564,9 +564,6 @@ pub async fn on_component(
     let Some(action) = Action::parse(&c.data.custom_id) else {
         return Err(BotError::PracticeGone);
     };
-    if let Action::Forget(user) = action {
-        return super::commands::confirm_forget(ctx, data, c, user).await;
-    }
     let Some(sid) = action.session() else {
         return Err(BotError::PracticeGone);
     };

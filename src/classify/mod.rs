@@ -485,6 +485,12 @@ impl Classifier {
             )
     }
 
+    /// The size in bytes of the trained topic model, were it shipped as an
+    /// artefact instead of trained at start-up (see docs/BENCHMARKS.md).
+    pub fn artefact_bytes(&self) -> usize {
+        self.model.artefact_bytes()
+    }
+
     /// What one sentence of a request or note does (see [`acts`]).
     pub fn sentence_act(&self, sentence: &str) -> Option<acts::ActReading> {
         self.acts.read(sentence)

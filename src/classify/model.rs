@@ -755,6 +755,14 @@ impl<const K: usize> Model<K> {
         }
     }
 
+    /// The bytes a trained artefact would need: the weights and naive Bayes
+    /// tables as f32, and the feature index (hash and slot).
+    pub(super) fn artefact_bytes(&self) -> usize {
+        (self.weights.len() + self.nb.len() + self.dense_weights.len()) * K * 4
+            + self.index.len() * 16
+            + self.token_weight.len() * 4
+    }
+
     /// Topic probabilities: the regression's and naive Bayes' posteriors blended.
     pub(super) fn probabilities(&self, text: &str) -> Option<[f32; K]> {
         let mut ids: Vec<usize> = features(text)
