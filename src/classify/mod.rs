@@ -643,10 +643,10 @@ impl Classifier {
         // words ("the placements office pointed me your way"): when the
         // sentence-act reader is sure of such an act and the topic reading is
         // not sure of a job ask, the message is courtesy.
-        let chosen = if chosen.topic == Topic::JobAsk
-            && chosen.p < SURE_RED_FLAG
-            && self.acts_contradict(text, Topic::JobAsk)
-        {
+        // Read once: the veto both recasts an unsure job ask and keeps a surer
+        // one from costing points.
+        let vetoed = self.acts_contradict(text, chosen.topic);
+        let chosen = if vetoed && chosen.p < SURE_RED_FLAG {
             Reading {
                 topic: Topic::Courtesy,
                 p: 0.5,
@@ -679,7 +679,7 @@ impl Classifier {
             acts,
             penalised: chosen.topic.verdict() == Verdict::Bad
                 && confidence >= PENALTY_CONFIDENCE
-                && !self.acts_contradict(text, chosen.topic),
+                && !vetoed,
         }
     }
 }
