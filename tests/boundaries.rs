@@ -247,6 +247,17 @@ hospital pharmacy rather than a post. Could you spare 20 minutes for a call?";
 }
 
 #[test]
+fn a_job_ruled_out_in_a_comma_spliced_sentence_still_counts() {
+    // Found playing a conversation in my own words: two clauses joined by a
+    // comma, the second about what the student hopes to hear.
+    let t = "Hi Ms Okafor, my name is Lina and I'm a second-year nursing student at Riverside \
+College. My clinical instructor said you'd be a good person to ask about critical care. I'm not \
+looking for a job, I'd just love to hear how you ended up in the ICU. Could we have a 15-minute \
+phone call in the next two weeks?";
+    assert_eq!(request(t, Medium::Phone, "ask.no_job"), 4);
+}
+
+#[test]
 fn asking_by_email_is_the_right_framing_for_an_email_only_contact() {
     let t = "Subject: Journalism student with three questions about local news\n\nDear Ms Park, \
 I'm a journalism student at Leeds. Would you be willing to answer a few questions by email? \

@@ -241,6 +241,11 @@ fn pieces(sentence: &str) -> Vec<String> {
     const JOINERS: &[&str] = &["and", "so", "but", "because", "which", "who", "as", "where"];
     /// Words that start a new clause even without a comma before them.
     const STARTERS: &[&str] = &["because", "since"];
+    /// After a comma, "I" starts a clause of its own: students often join two
+    /// sentences with a comma ("I'm not looking for a job, I'd love to hear...").
+    const SUBJECTS: &[&str] = &[
+        "i", "i'd", "i'm", "i'll", "i've", "i’d", "i’m", "i’ll", "i’ve",
+    ];
     let mut out: Vec<String> = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
     let ws: Vec<&str> = sentence.split_whitespace().collect();
@@ -248,7 +253,9 @@ fn pieces(sentence: &str) -> Vec<String> {
         cur.push(w);
         let ends_clause = w.ends_with(',') || w.ends_with(';') || *w == "-" || *w == "—";
         let next = ws.get(i + 1).map(|n| n.to_lowercase());
-        let next_joins = next.as_deref().is_some_and(|n| JOINERS.contains(&n));
+        let next_joins = next
+            .as_deref()
+            .is_some_and(|n| JOINERS.contains(&n) || SUBJECTS.contains(&n));
         let next_starts = next.as_deref().is_some_and(|n| STARTERS.contains(&n));
         let semicolon = w.ends_with(';');
         let ends_clause = ends_clause || next_starts;
