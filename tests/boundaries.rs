@@ -357,6 +357,18 @@ the summer internships open in September, so I have started my portfolio now. I'
 }
 
 #[test]
+fn a_job_ask_after_quoting_them_is_still_a_job_ask() {
+    // Repeating their words makes a clause harmless, not the ask that follows it.
+    let r = note(
+        "Dear Ms Rao, thank you for your time yesterday. You mentioned that your team has \
+openings this summer, so could you put me forward for one of the internships?",
+        None,
+        SAID,
+    );
+    assert!(r.job_ask, "{:?}", r.checks);
+}
+
+#[test]
 fn reporting_back_on_the_person_you_mentioned_counts_without_their_name() {
     let r = note(
         "Thank you again for the conversation. I've written to the person you mentioned and \

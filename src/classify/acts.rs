@@ -159,6 +159,14 @@ impl ActReading {
         ActReading { p }
     }
 
+    /// The reading with the probability of `from` given to `to`.
+    pub fn moved(&self, from: SentenceAct, to: SentenceAct) -> ActReading {
+        let mut p = self.p;
+        p[to.index()] += p[from.index()];
+        p[from.index()] = 0.0;
+        ActReading { p }
+    }
+
     /// The reading restricted to the acts that can occur where the sentence
     /// stands (a request cannot report back on a referral; a note does not
     /// ask for a first meeting), renormalised.

@@ -283,7 +283,12 @@ fn read_sentences(classifier: &Classifier, text: &str, allowed: &[SentenceAct]) 
             let parts = pieces(&t);
             if parts.len() > 1 {
                 for part in &parts {
-                    if let Some(r) = read(part) {
+                    if let Some(mut r) = read(part) {
+                        if reports_their_words(part) {
+                            // A clause that repeats what the professional said
+                            // asks for nothing, whatever it names.
+                            r = r.moved(SentenceAct::JobAsk, SentenceAct::Specific);
+                        }
                         acts = Some(acts.map_or(r, |a| a.either(&r)));
                     }
                 }
@@ -291,6 +296,28 @@ fn read_sentences(classifier: &Classifier, text: &str, allowed: &[SentenceAct]) 
             Sentence { acts, text: t }
         })
         .collect()
+}
+
+/// Whether a clause opens by reporting what the professional said ("You
+/// mentioned that...", "As you said, ..."). Only clauses are judged so: a
+/// whole sentence that goes on to ask ("You mentioned openings, could I
+/// apply?") is read as written.
+fn reports_their_words(clause: &str) -> bool {
+    const FRAMES: &[&str] = &[
+        "you mentioned",
+        "you said",
+        "you told me",
+        "you suggested",
+        "you advised",
+        "you recommended",
+        "as you said",
+        "as you mentioned",
+        "as you suggested",
+        "like you said",
+        "like you mentioned",
+    ];
+    let l = clause.trim_start().to_lowercase().replace('’', "'");
+    FRAMES.iter().any(|f| l.starts_with(f))
 }
 
 /// The first sentence doing `act`, clipped for evidence.
