@@ -209,6 +209,10 @@ pub struct Session {
     /// The clock counts email exchanges rather than minutes.
     #[serde(default)]
     pub by_exchange: bool,
+    /// The conversation closed without the student's `/end`; a first `/end`
+    /// in the follow-up phase reminds them of the note instead of finishing.
+    #[serde(default)]
+    pub(crate) note_reminder_due: bool,
 }
 
 impl Session {

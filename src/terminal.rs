@@ -124,6 +124,12 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> String {
                 };
                 let _ = writeln!(out, "  ({why})");
             }
+            Event::NoteReminder => {
+                let _ = writeln!(
+                    out,
+                    "The conversation is already over: write your thank-you note now."
+                );
+            }
             Event::FollowUpPrompt => {
                 let _ = writeln!(out, "\nNow write your follow-up note (thank-you email).");
             }

@@ -251,6 +251,11 @@ pub fn events(sc: &Scenario, evs: &[Event]) -> Vec<Card> {
                 };
                 cards.push(speaker(text, COLOUR_INFO).footer(why));
             }
+            Event::NoteReminder => cards.push(Card::new(
+                "Your thank-you note",
+                "The conversation is already over. Write your thank-you note as your next message, or press **Scorecard** to finish without one.",
+                COLOUR_INFO,
+            )),
             Event::FollowUpPrompt => cards.push(Card::new(
                 "Follow-up note",
                 "Now write your thank-you note as your next message (or press **Scorecard** to finish without one).",

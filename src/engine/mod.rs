@@ -40,9 +40,13 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 pub enum Input {
     /// A message to the professional: the request, a conversation message or the note.
     Say(String),
-    /// `/end`: close the conversation; in the follow-up phase, finish without a note
-    /// (`/skip`); after a refused request, finish with the request-only card.
+    /// `/end`: close the conversation; after a refused request, finish with the
+    /// request-only card; in the follow-up phase, finish without a note, except
+    /// right after a conversation that closed without `/end` (a sign-off, the
+    /// professional, the clock): then it reminds the student of the note once.
     End,
+    /// `/skip`: in the follow-up phase, finish without a note at once; elsewhere as `/end`.
+    Skip,
     /// `/hint`: a suggestion for this moment (in the request phase, about the request).
     Hint,
     /// `/status`: where the session stands.
@@ -68,7 +72,8 @@ impl Input {
             return Input::Say(text.to_string());
         }
         match word.as_str() {
-            "end" | "skip" | "done" | "bye" => Input::End,
+            "end" | "done" | "bye" => Input::End,
+            "skip" => Input::Skip,
             "hint" => Input::Hint,
             "status" => Input::Status,
             "quit" | "exit" | "abandon" => Input::Quit,
@@ -122,6 +127,8 @@ pub enum Event {
     ConversationEnded { by: EndedBy, text: String },
     /// The front end should ask for the thank-you note.
     FollowUpPrompt,
+    /// `/end` after the conversation had already closed: the note is still to write.
+    NoteReminder,
     /// The professional acknowledges the note.
     NoteAcknowledged { text: String },
     /// A suggestion (`/hint`): a sample question, or advice for the request.
@@ -291,6 +298,7 @@ impl Engine {
             referral_names: Vec::new(),
             abandoned: false,
             by_exchange,
+            note_reminder_due: false,
         })
     }
 
@@ -341,6 +349,8 @@ impl Engine {
                 }
             }
             Input::End => self.end(sc, s),
+            Input::Skip if s.phase == Phase::FollowUp => self.done(s),
+            Input::Skip => self.end(sc, s),
             Input::Finish => self.finish_now(sc, s),
             Input::Quit => {
                 s.abandoned = true;
@@ -377,10 +387,19 @@ impl Engine {
                 s.phase = Phase::Done;
                 vec![Event::Abandoned]
             }
+            Phase::FollowUp if s.note_reminder_due => {
+                // The conversation closed by itself (a sign-off, the
+                // professional, the clock) and the student typed `/end` as if
+                // it were still open: the note is worth points, so say so once.
+                s.note_reminder_due = false;
+                vec![Event::NoteReminder]
+            }
             Phase::Request | Phase::FollowUp => self.done(s),
             Phase::Conversation => {
                 let line = self.say(sc, s, &sc.meeting.farewell);
-                self.close(s, EndedBy::Student, line)
+                let ev = self.close(s, EndedBy::Student, line);
+                s.note_reminder_due = false;
+                ev
             }
             Phase::Done => Vec::new(),
         }
@@ -620,6 +639,7 @@ impl Engine {
     fn close(&self, s: &mut Session, by: EndedBy, line: String) -> Vec<Event> {
         s.ended_by = Some(by);
         s.phase = Phase::FollowUp;
+        s.note_reminder_due = true;
         vec![
             Event::ConversationEnded { by, text: line },
             Event::FollowUpPrompt,

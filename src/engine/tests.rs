@@ -85,7 +85,7 @@ fn clean_strips_controls_and_caps_length() {
 #[test]
 fn commands_are_parsed_once_into_inputs() {
     assert_eq!(Input::parse(" /end "), Input::End);
-    assert_eq!(Input::parse("/skip"), Input::End);
+    assert_eq!(Input::parse("/skip"), Input::Skip);
     assert_eq!(Input::parse("/HINT"), Input::Hint);
     assert_eq!(Input::parse("/status please"), Input::Status);
     assert_eq!(Input::parse("/quit"), Input::Quit);
@@ -136,6 +136,55 @@ fn a_polite_sign_off_ends_the_meeting() {
         .expect("step");
     assert_eq!(s.phase, Phase::FollowUp, "{:?}", out.events);
     assert_eq!(s.ended_by, Some(EndedBy::Student));
+}
+
+/// A session whose conversation closed by the student's sign-off.
+fn signed_off(e: &Engine) -> Session {
+    let (mut s, _) = e.start_accepted("software-backend", 4).expect("start");
+    for text in [
+        "How did you end up in backend work?",
+        "Thank you so much, I won't keep you any longer. Have a great day!",
+    ] {
+        e.step(&mut s, Input::Say(text.into())).expect("step");
+    }
+    assert_eq!(s.phase, Phase::FollowUp);
+    s
+}
+
+#[test]
+fn end_typed_after_a_sign_off_reminds_of_the_note_once() {
+    // Found playing in my own words: "thanks, I'll let you go" closes the
+    // meeting, and the /end typed after it by habit used to skip the note.
+    let e = engine();
+    let mut s = signed_off(&e);
+    let out = e.step(&mut s, Input::parse("/end")).expect("step");
+    assert_eq!(out.events, vec![Event::NoteReminder]);
+    assert!(!out.finished && s.phase == Phase::FollowUp);
+    let out = e
+        .step(
+            &mut s,
+            Input::Say(
+                "Thank you for your time today; your advice on code review stuck with me.".into(),
+            ),
+        )
+        .expect("step");
+    assert!(out.finished && !s.notes.is_empty());
+    // A second /end means it: the student finishes without a note.
+    let mut s = signed_off(&e);
+    e.step(&mut s, Input::parse("/end")).expect("step");
+    assert!(e.step(&mut s, Input::parse("/end")).expect("step").finished);
+    // /skip never asks twice.
+    let mut s = signed_off(&e);
+    assert!(
+        e.step(&mut s, Input::parse("/skip"))
+            .expect("step")
+            .finished
+    );
+    // After the student's own /end, a second /end finishes as before.
+    let (mut s, _) = e.start_accepted("software-backend", 4).expect("start");
+    e.step(&mut s, Input::parse("/end")).expect("step");
+    assert_eq!(s.phase, Phase::FollowUp);
+    assert!(e.step(&mut s, Input::parse("/end")).expect("step").finished);
 }
 
 #[test]
