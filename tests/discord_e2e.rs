@@ -1089,12 +1089,13 @@ async fn a_command_sent_while_the_bot_was_disconnected_is_answered_exactly_once(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_on_a_follow_up_or_a_global_429_is_retried() {
     let (stand, bot, _dir, _db) = setup().await;
-    // /practice start defers, then confirms with a follow-up: the follow-up is rate limited once.
-    stand.rate_limit("POST", "/webhooks/", 1, 0.3);
+    // /practice start defers, then confirms by editing the thinking message
+    // (`@original`): the edit is rate limited once.
+    stand.rate_limit("PATCH", "/webhooks/", 1, 0.3);
     let thread = start_practice(&stand).await;
     let follow_ups = stand
         .wait_for_requests(T, 2, |r| {
-            r.method == "POST" && r.path.starts_with("/webhooks/")
+            r.method == "PATCH" && r.path.starts_with("/webhooks/")
         })
         .await;
     assert_eq!(follow_ups[0].status, 429);
@@ -1351,9 +1352,14 @@ async fn a_reply_that_cannot_be_posted_after_its_turn_was_stored_is_offered_agai
     // ...yet the turn was stored before the reply was attempted.
     let open = open_practice_of(&db, STUDENT).await.unwrap();
     assert_eq!(open.session.phase, Phase::Conversation);
-    // Resend posts the saved reply.
+    // Resend posts the saved reply in the practice, and settles the notice.
     let id = stand.button(STUDENT, thread, &format!("cc:resend:{}", open.id));
-    answered_with(&stand, id, "Request accepted").await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("Request accepted")
+        })
+        .await;
+    answered_with(&stand, id, "now posted below").await;
     // A message in the practice whose reply fails for another reason gets the apology.
     bot.stop().await;
 }
@@ -1583,7 +1589,7 @@ async fn the_first_follow_up_after_a_public_defer_edits_the_thinking_message() {
 
     // An error after a public defer is told privately: the thinking message is
     // deleted, so the apology does not become it.
-    stand.fail("POST", "/webhooks/", 1, 403, 50013);
+    stand.fail("PATCH", "/webhooks/", 1, 403, 50013);
     let id = stand.slash(
         STUDENT,
         thread,
@@ -1868,7 +1874,7 @@ async fn the_trace_log_holds_no_token_and_no_practice_text() {
     );
     stand.wait_for_request(T, callback_for(id)).await;
     // A failed request with a token in its URL is logged too.
-    stand.fail("POST", "/webhooks/", 1, 500, 0);
+    stand.fail("PATCH", "/webhooks/", 1, 500, 0);
     let id = stand.slash(
         STUDENT,
         TEXT_CHANNEL_ID,
