@@ -1924,6 +1924,20 @@ async fn waiting_replies(db: &str) -> Vec<coffeechat::store::PendingReply> {
     store.all_replies_waiting().await.unwrap()
 }
 
+/// Waits until no reply is waiting in the store (a reply's row goes right
+/// after Discord answers its last message, so not before the stand-in sees it).
+async fn drained(db: &str) {
+    let deadline = Instant::now() + T;
+    loop {
+        let left = waiting_replies(db).await.len();
+        if left == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{left} replies still waiting");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// How many messages `channel` holds now whose body contains `text`.
 fn shown(stand: &StandIn, channel: u64, text: &str) -> usize {
     stand
@@ -2035,10 +2049,7 @@ async fn a_reply_lost_to_a_crash_is_posted_once_by_the_next_bot() {
         })
         .await;
     assert!(ok.is_some(), "the reply is shown once");
-    assert!(
-        waiting_replies(&db).await.is_empty(),
-        "and is no longer waiting"
-    );
+    drained(&db).await;
     // The practice goes on from there.
     let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
     assert!(text_of(&r).contains("Priya Raman"), "{}", r.json);
@@ -2079,7 +2090,7 @@ async fn a_failed_reply_is_posted_once_after_a_restart_and_resend_adds_nothing()
             r.path == path && r.status == 200 && text_of(r).contains("Request accepted")
         })
         .await;
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
     // The old notice's Resend: nothing left to send, and it says so.
     let id = stand.button(STUDENT, thread, &format!("cc:resend:{sid}"));
     let cb = stand.wait_for_request(T, callback_for(id)).await;
@@ -2138,7 +2149,7 @@ async fn a_resend_after_a_restart_posts_the_waiting_reply_once() {
         .await;
     assert_eq!(posted.json["enforce_nonce"], true);
     answered_with(&stand, id, "now posted below").await;
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
     // A second press finds nothing waiting.
     let again = stand.button(STUDENT, thread, &format!("cc:resend:{sid}"));
     answered_with(&stand, again, "Nothing is waiting").await;
@@ -2182,7 +2193,7 @@ async fn waiting_replies_are_posted_in_order_before_the_next_one() {
         "{}",
         posts[1].json
     );
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
 
     // Again with /say after a failed reply.
     stand.fail("POST", &path, 5, 500, 0);
@@ -2218,7 +2229,7 @@ async fn waiting_replies_are_posted_in_order_before_the_next_one() {
         .filter(|m| m["flags"].as_u64().unwrap_or(0) & 128 != 0)
         .count();
     assert_eq!(loading, 0, "no message is left thinking");
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
     assert_eq!(shown(&stand, thread, "What advice would you give me"), 1);
     bot.stop().await;
 }
@@ -2270,7 +2281,7 @@ async fn a_5xx_after_discord_acted_on_the_answer_to_say_shows_it_once() {
         "public, and no longer thinking"
     );
     assert_no_apology(&stand, thread);
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
     bot.stop().await;
 }
 
@@ -2314,7 +2325,7 @@ async fn a_5xx_after_discord_acted_on_a_long_answer_shows_each_part_once() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(shown(&stand, thread, "**You:** Thank you"), 1);
     assert_eq!(shown(&stand, thread, "Scorecard:"), 1);
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
     assert_within_limits(&stand);
     assert_no_pings(&stand);
     bot.stop().await;
@@ -2357,6 +2368,83 @@ async fn a_5xx_after_discord_acted_on_the_answer_to_a_button_shows_it_once() {
         );
     }
     assert_no_apology(&stand, thread);
-    assert!(waiting_replies(&db).await.is_empty());
+    drained(&db).await;
+    bot.stop().await;
+}
+
+/// A reply still waiting when the student ends that practice (its End-it
+/// button) or deletes their data (`/forget-me`) is dropped: a later bot does
+/// not post it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_ended_or_forgotten_drops_its_waiting_replies() {
+    let (stand, bot, _dir, db) = setup().await;
+    let notice = |thread: u64| {
+        let path = format!("/channels/{thread}/messages");
+        move |r: &Request| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        }
+    };
+    let first = start_practice(&stand).await;
+    stand.fail("POST", &format!("/channels/{first}/messages"), 5, 500, 0);
+    stand.message(STUDENT, first, REQUEST);
+    stand.wait_for_request(T, notice(first)).await;
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    let id = stand.button(STUDENT, first, &format!("cc:abandon:{sid}"));
+    answered_with(&stand, id, "Practice ended").await;
+    drained(&db).await;
+
+    // Another student's reply fails, and they delete their data.
+    let second = start_practice_for(&stand, OTHER).await;
+    assert_ne!(first, second);
+    stand.fail("POST", &format!("/channels/{second}/messages"), 5, 500, 0);
+    stand.message(OTHER, second, REQUEST);
+    stand.wait_for_request(T, notice(second)).await;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    let id = stand.slash(OTHER, TEXT_CHANNEL_ID, "forget-me", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    let id = stand.button(OTHER, TEXT_CHANNEL_ID, &format!("cc:forget:{OTHER}"));
+    answered_with(&stand, id, "deleted 1 session").await;
+    drained(&db).await;
+
+    bot.stop().await;
+    let bot = restart_bot(&stand, &db).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(shown(&stand, first, "Request accepted"), 0);
+    assert_eq!(
+        stand.count_requests(|r| r.status == 200 && text_of(r).contains("Request accepted")),
+        0,
+        "never posted anywhere"
+    );
+    bot.stop().await;
+}
+
+/// A waiting reply whose channel no longer exists (10003) is dropped at READY,
+/// without a notice nobody could see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_reply_whose_channel_is_gone_is_dropped() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, REQUEST);
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await;
+    bot.stop().await;
+    stand.fail("POST", &path, 1, 404, 10003);
+    let bot = restart_bot(&stand, &db).await;
+    stand
+        .wait_for_request(T, |r| r.path == path && r.status == 404)
+        .await;
+    drained(&db).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        stand.count_requests(|r| r.path == path),
+        1 + 5 + 1 + 1,
+        "brief, 5 failed attempts, the notice, one try at READY: no retry, no new notice"
+    );
     bot.stop().await;
 }

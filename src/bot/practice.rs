@@ -2,7 +2,7 @@
 //! messages of a practice thread or DM, and the buttons on the bot's messages.
 //!
 //! Every turn is committed to the store, with its reply queued in the
-//! [`outbox`](super::outbox), before the reply is sent, so a crash or restart
+//! [`outbox`], before the reply is sent, so a crash or restart
 //! loses nothing: each handler reloads the session from the store, and a reply
 //! not posted is posted later. The user's lock is held only around that load,
 //! the engine and the store; every Discord request (defer, thread, post)
