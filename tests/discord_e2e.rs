@@ -1089,12 +1089,13 @@ async fn a_command_sent_while_the_bot_was_disconnected_is_answered_exactly_once(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_on_a_follow_up_or_a_global_429_is_retried() {
     let (stand, bot, _dir, _db) = setup().await;
-    // /practice start defers, then confirms with a follow-up: the follow-up is rate limited once.
-    stand.rate_limit("POST", "/webhooks/", 1, 0.3);
+    // /practice start defers, then confirms by editing the thinking message
+    // (`@original`): the edit is rate limited once.
+    stand.rate_limit("PATCH", "/webhooks/", 1, 0.3);
     let thread = start_practice(&stand).await;
     let follow_ups = stand
         .wait_for_requests(T, 2, |r| {
-            r.method == "POST" && r.path.starts_with("/webhooks/")
+            r.method == "PATCH" && r.path.starts_with("/webhooks/")
         })
         .await;
     assert_eq!(follow_ups[0].status, 429);
@@ -1351,9 +1352,14 @@ async fn a_reply_that_cannot_be_posted_after_its_turn_was_stored_is_offered_agai
     // ...yet the turn was stored before the reply was attempted.
     let open = open_practice_of(&db, STUDENT).await.unwrap();
     assert_eq!(open.session.phase, Phase::Conversation);
-    // Resend posts the saved reply.
+    // Resend posts the saved reply in the practice, and settles the notice.
     let id = stand.button(STUDENT, thread, &format!("cc:resend:{}", open.id));
-    answered_with(&stand, id, "Request accepted").await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("Request accepted")
+        })
+        .await;
+    answered_with(&stand, id, "now posted below").await;
     // A message in the practice whose reply fails for another reason gets the apology.
     bot.stop().await;
 }
@@ -1583,7 +1589,7 @@ async fn the_first_follow_up_after_a_public_defer_edits_the_thinking_message() {
 
     // An error after a public defer is told privately: the thinking message is
     // deleted, so the apology does not become it.
-    stand.fail("POST", "/webhooks/", 1, 403, 50013);
+    stand.fail("PATCH", "/webhooks/", 1, 403, 50013);
     let id = stand.slash(
         STUDENT,
         thread,
@@ -1868,7 +1874,7 @@ async fn the_trace_log_holds_no_token_and_no_practice_text() {
     );
     stand.wait_for_request(T, callback_for(id)).await;
     // A failed request with a token in its URL is logged too.
-    stand.fail("POST", "/webhooks/", 1, 500, 0);
+    stand.fail("PATCH", "/webhooks/", 1, 500, 0);
     let id = stand.slash(
         STUDENT,
         TEXT_CHANNEL_ID,
@@ -1907,4 +1913,538 @@ fn regex_like_token(log: &str) -> bool {
             .count()
             == 18
     })
+}
+
+// ==== issue 10: the outbox (replies survive a restart) and answers after a defer that are
+// ==== safe to repeat. Helpers and tests of this section only.
+
+/// The replies the store still holds for posting.
+async fn waiting_replies(db: &str) -> Vec<coffeechat::store::PendingReply> {
+    let store = Store::connect(db).await.unwrap();
+    store.all_replies_waiting().await.unwrap()
+}
+
+/// Waits until no reply is waiting in the store (a reply's row goes right
+/// after Discord answers its last message, so not before the stand-in sees it).
+async fn drained(db: &str) {
+    let deadline = Instant::now() + T;
+    loop {
+        let left = waiting_replies(db).await.len();
+        if left == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{left} replies still waiting");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// How many messages `channel` holds now whose body contains `text`.
+fn shown(stand: &StandIn, channel: u64, text: &str) -> usize {
+    stand
+        .messages_in(channel)
+        .iter()
+        .filter(|m| m.to_string().contains(text))
+        .count()
+}
+
+/// Starts another bot on `db`, as a restart does, and waits until it has identified.
+async fn restart_bot(stand: &StandIn, db: &str) -> Bot {
+    let before = stand.identifies();
+    let bot = start_bot(stand, db).await;
+    stand
+        .wait_until(T, |s| (s.identifies() > before).then_some(()))
+        .await
+        .expect("the new bot did not identify");
+    bot
+}
+
+/// The statuses of the requests matching `pred`, in order.
+fn statuses(stand: &StandIn, pred: impl Fn(&Request) -> bool) -> Vec<u16> {
+    stand
+        .requests()
+        .iter()
+        .filter(|r| pred(r))
+        .map(|r| r.status)
+        .collect()
+}
+
+/// No message in `channel` is one of the bot's apologies (an error answered).
+fn assert_no_apology(stand: &StandIn, channel: u64) {
+    for m in stand.messages_in(channel) {
+        let t = m.to_string();
+        for apology in ["Sorry, something went wrong", "Discord is busy right now"] {
+            assert!(!t.contains(apology), "an apology was shown: {t}");
+        }
+    }
+}
+
+/// Sends `/say text` in `channel` and returns the interaction id.
+fn say_command(stand: &StandIn, channel: u64, text: &str) -> u64 {
+    stand.slash(
+        STUDENT,
+        channel,
+        "say",
+        json!([{"name": "text", "type": 3, "value": text}]),
+    )
+}
+
+/// The real thing: a bot process is killed (SIGKILL) after it stored a turn and
+/// while the reply's post is in flight (held by the stand-in, never done). The
+/// next bot, on the same database, posts that reply at READY, with the nonce the
+/// dead process used, exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_lost_to_a_crash_is_posted_once_by_the_next_bot() {
+    let stand = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/bot.db", dir.path().display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffeechat"))
+        .arg("bot")
+        .env("DISCORD_TOKEN", "test-token")
+        .env("COFFEECHAT_DISCORD_API", stand.base_url())
+        .env("DATABASE_URL", &db)
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    let _held = stand.hang("POST", &path, 1);
+    stand.message(STUDENT, thread, REQUEST);
+    let lost = stand
+        .wait_for_request(T, |r| r.path == path && r.status == 0)
+        .await;
+    // The turn and its reply were stored before the post was attempted.
+    let waiting = waiting_replies(&db).await;
+    assert_eq!(waiting.len(), 1, "the reply waits in the outbox");
+    assert_eq!(lost.json["nonce"], waiting[0].nonce.as_str());
+    child.kill().await.unwrap();
+    assert!(!child.wait().await.unwrap().success());
+    assert_eq!(
+        shown(&stand, thread, "Priya Raman"),
+        1,
+        "only the brief so far"
+    );
+
+    let bot = restart_bot(&stand, &db).await;
+    let posted = stand
+        .wait_for_request(T, |r| r.path == path && r.status == 200 && r.at > lost.at)
+        .await;
+    assert_eq!(posted.json["nonce"], lost.json["nonce"], "the same nonce");
+    assert_eq!(posted.json["enforce_nonce"], true);
+    assert_eq!(posted.json["embeds"], lost.json["embeds"], "the same reply");
+    assert_eq!(posted.json["components"], lost.json["components"]);
+    let ok = stand
+        .wait_until(T, |_| {
+            let n = stand
+                .messages_in(thread)
+                .iter()
+                .filter(|m| m["embeds"] == lost.json["embeds"])
+                .count();
+            (n == 1).then_some(())
+        })
+        .await;
+    assert!(ok.is_some(), "the reply is shown once");
+    drained(&db).await;
+    // The practice goes on from there.
+    let r = say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    assert!(text_of(&r).contains("Priya Raman"), "{}", r.json);
+    assert_eq!(
+        stand
+            .messages_in(thread)
+            .iter()
+            .filter(|m| m["embeds"] == lost.json["embeds"])
+            .count(),
+        1
+    );
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
+
+/// A reply that failed (Resend offered) is posted by the next bot at READY;
+/// the student's Resend afterwards finds nothing waiting and posts nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_reply_is_posted_once_after_a_restart_and_resend_adds_nothing() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, REQUEST);
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await;
+    assert_eq!(shown(&stand, thread, "Request accepted"), 0);
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    bot.stop().await;
+
+    let bot = restart_bot(&stand, &db).await;
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("Request accepted")
+        })
+        .await;
+    drained(&db).await;
+    // The old notice's Resend: nothing left to send, and it says so.
+    let id = stand.button(STUDENT, thread, &format!("cc:resend:{sid}"));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(
+        cb.json["type"], 6,
+        "acknowledged without a message of its own"
+    );
+    let settled = answered_with(&stand, id, "Nothing is waiting").await;
+    assert_eq!(settled.method, "PATCH");
+    assert_eq!(settled.json["components"], json!([]), "the button is gone");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(shown(&stand, thread, "Request accepted"), 1);
+    assert_eq!(
+        stand.count_requests(|r| r.path == path && text_of(r).contains("Request accepted")),
+        6,
+        "5 failed attempts by the first bot, 1 post by the second"
+    );
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
+
+/// A reply that failed, and that the next bot could not post at READY either
+/// (a permission missing then), is posted once by the student's Resend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_after_a_restart_posts_the_waiting_reply_once() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, REQUEST);
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await;
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    bot.stop().await;
+
+    // At READY the new bot may not post there: the reply keeps waiting (no notice).
+    stand.fail("POST", &path, 1, 403, 50013);
+    let bot = restart_bot(&stand, &db).await;
+    stand
+        .wait_for_request(T, |r| r.path == path && r.status == 403)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    assert_eq!(shown(&stand, thread, "Request accepted"), 0);
+    assert_eq!(shown(&stand, thread, "reply could not be sent"), 1);
+
+    // The permission is back; the student presses the old notice's Resend.
+    let id = stand.button(STUDENT, thread, &format!("cc:resend:{sid}"));
+    let posted = stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("Request accepted")
+        })
+        .await;
+    assert_eq!(posted.json["enforce_nonce"], true);
+    answered_with(&stand, id, "now posted below").await;
+    drained(&db).await;
+    // A second press finds nothing waiting.
+    let again = stand.button(STUDENT, thread, &format!("cc:resend:{sid}"));
+    answered_with(&stand, again, "Nothing is waiting").await;
+    assert_eq!(shown(&stand, thread, "Request accepted"), 1);
+    // Someone else's press changes nothing.
+    let other = stand.button(OTHER, thread, &format!("cc:resend:{sid}"));
+    answered_with(&stand, other, "Only the student").await;
+    assert_eq!(shown(&stand, thread, "Request accepted"), 1);
+    bot.stop().await;
+}
+
+/// A reply still waiting is posted before the next one, by a message and by
+/// `/say` alike (whose thinking message, above both, is removed then).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_replies_are_posted_in_order_before_the_next_one() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    let posted_after = |since: Instant| {
+        let path = path.clone();
+        move |r: &Request| r.path == path && r.status == 200 && r.at > since
+    };
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, REQUEST);
+    let notice = stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await;
+    // The next message: the waiting reply first, then its own.
+    stand.message(STUDENT, thread, "How did you get into this field?");
+    let posts = stand.wait_for_requests(T, 2, posted_after(notice.at)).await;
+    assert!(
+        text_of(&posts[0]).contains("Request accepted"),
+        "{}",
+        posts[0].json
+    );
+    assert!(!text_of(&posts[1]).contains("Request accepted"));
+    assert!(
+        text_of(&posts[1]).contains("Priya Raman"),
+        "{}",
+        posts[1].json
+    );
+    drained(&db).await;
+
+    // Again with /say after a failed reply.
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, "What's the hardest part of your job?");
+    let notice = stand
+        .wait_for_requests(T, 2, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await
+        .pop()
+        .unwrap();
+    let id = say_command(&stand, thread, "What advice would you give me?");
+    let posts = stand.wait_for_requests(T, 2, posted_after(notice.at)).await;
+    assert!(
+        !text_of(&posts[0]).contains("What advice") && text_of(&posts[0]).contains("Priya Raman"),
+        "the waiting reply first: {}",
+        posts[0].json
+    );
+    assert!(
+        text_of(&posts[1]).contains("**You:** What advice"),
+        "then the /say reply: {}",
+        posts[1].json
+    );
+    let deleted = stand
+        .wait_for_request(T, |r| {
+            r.method == "DELETE" && r.path.ends_with(&format!("/token-{id}/messages/@original"))
+        })
+        .await;
+    assert_eq!(deleted.status, 204);
+    let loading = stand
+        .messages_in(thread)
+        .iter()
+        .filter(|m| m["flags"].as_u64().unwrap_or(0) & 128 != 0)
+        .count();
+    assert_eq!(loading, 0, "no message is left thinking");
+    drained(&db).await;
+    assert_eq!(shown(&stand, thread, "What advice would you give me"), 1);
+    bot.stop().await;
+}
+
+/// Every Discord request of a `/say` acted on, then answered 500: the defer
+/// (its retry gets 40060), the answer (an edit of the thinking message, sent
+/// again) and any follow-up (a retried follow-up would show twice). The
+/// student sees one answer and no apology.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_after_discord_acted_on_the_answer_to_say_shows_it_once() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    stand.fail_after_acting("POST", "/interactions/", 1, 500);
+    stand.fail_after_acting("PATCH", "/webhooks/", 1, 500);
+    stand.fail_after_acting("POST", "/webhooks/", 1, 500);
+    let id = say_command(&stand, thread, "How did you get into this field?");
+    let calls = stand.wait_for_requests(T, 2, callback_for(id)).await;
+    assert_eq!(
+        calls.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [500, 400],
+        "the defer, sent again, is already acknowledged"
+    );
+    let original = format!("/token-{id}/messages/@original");
+    let edits = stand
+        .wait_for_requests(T, 2, |r| r.method == "PATCH" && r.path.ends_with(&original))
+        .await;
+    assert_eq!(
+        edits.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [500, 200]
+    );
+    assert_eq!(edits[0].json, edits[1].json, "the same edit, sent again");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(shown(&stand, thread, "How did you get into this field?"), 1);
+    assert_eq!(
+        statuses(&stand, |r| r.method == "POST"
+            && r.path.starts_with("/webhooks/")),
+        Vec::<u16>::new(),
+        "no follow-up, which a retry could have shown twice"
+    );
+    let answer: Vec<_> = stand
+        .messages_in(thread)
+        .into_iter()
+        .filter(|m| m.to_string().contains("How did you get into this field?"))
+        .collect();
+    assert_eq!(
+        answer[0]["flags"].as_u64().unwrap_or(0) & (64 | 128),
+        0,
+        "public, and no longer thinking"
+    );
+    assert_no_apology(&stand, thread);
+    drained(&db).await;
+    bot.stop().await;
+}
+
+/// A `/say` whose answer takes two messages (a long thank-you note and the
+/// scorecard it earns): the first edits the thinking message, the second is a
+/// channel message with the reply's nonce. Both acted on, then answered 500:
+/// each is shown once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_after_discord_acted_on_a_long_answer_shows_each_part_once() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    say_in(&stand, thread, STUDENT, "How did you get into this field?").await;
+    let end = json!([{"name": "end", "type": 1, "options": []}]);
+    let id = stand.slash(STUDENT, thread, "practice", end);
+    answered_with(&stand, id, "Done").await;
+    let sentence = "Thank you for your time today and for the story of how you began. ";
+    let note = sentence.repeat(3900 / sentence.len());
+    assert!(note.chars().count() <= 4000);
+    let path = format!("/channels/{thread}/messages");
+    stand.fail_after_acting("PATCH", "/webhooks/", 1, 500);
+    stand.fail_after_acting("POST", &path, 1, 500);
+    let id = say_command(&stand, thread, &note);
+    let original = format!("/token-{id}/messages/@original");
+    let edits = stand
+        .wait_for_requests(T, 2, |r| r.method == "PATCH" && r.path.ends_with(&original))
+        .await;
+    assert_eq!(
+        edits.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [500, 200]
+    );
+    assert!(text_of(&edits[1]).contains("**You:** Thank you"));
+    let rest = stand
+        .wait_for_requests(T, 2, |r| r.path == path && r.at > edits[0].at)
+        .await;
+    assert_eq!(
+        rest.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [500, 200]
+    );
+    assert_eq!(rest[0].json["nonce"], rest[1].json["nonce"]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(shown(&stand, thread, "**You:** Thank you"), 1);
+    assert_eq!(shown(&stand, thread, "Scorecard:"), 1);
+    drained(&db).await;
+    assert_within_limits(&stand);
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
+
+/// The End and Scorecard buttons, with the defer, the answer's edit and any
+/// follow-up each acted on then answered 500: one answer each, no apology.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_after_discord_acted_on_the_answer_to_a_button_shows_it_once() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    for (button, shows) in [("end", "Follow-up note"), ("card", "Scorecard:")] {
+        stand.fail_after_acting("POST", "/interactions/", 1, 500);
+        stand.fail_after_acting("PATCH", "/webhooks/", 1, 500);
+        stand.fail_after_acting("POST", "/webhooks/", 1, 500);
+        let id = stand.button(STUDENT, thread, &format!("cc:{button}:{sid}"));
+        let calls = stand.wait_for_requests(T, 2, callback_for(id)).await;
+        assert_eq!(
+            calls.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [500, 400]
+        );
+        let original = format!("/token-{id}/messages/@original");
+        let edits = stand
+            .wait_for_requests(T, 2, |r| r.method == "PATCH" && r.path.ends_with(&original))
+            .await;
+        assert_eq!(
+            edits.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [500, 200]
+        );
+        assert!(text_of(&edits[1]).contains(shows), "{}", edits[1].json);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(shown(&stand, thread, shows), 1, "{button}");
+        // No follow-up at all: nothing that a retry could have shown twice.
+        assert_eq!(
+            statuses(&stand, |r| r.method == "POST"
+                && r.path.starts_with("/webhooks/")),
+            Vec::<u16>::new()
+        );
+    }
+    assert_no_apology(&stand, thread);
+    drained(&db).await;
+    bot.stop().await;
+}
+
+/// A reply still waiting when the student ends that practice (its End-it
+/// button) or deletes their data (`/forget-me`) is dropped: a later bot does
+/// not post it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_ended_or_forgotten_drops_its_waiting_replies() {
+    let (stand, bot, _dir, db) = setup().await;
+    let notice = |thread: u64| {
+        let path = format!("/channels/{thread}/messages");
+        move |r: &Request| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        }
+    };
+    let first = start_practice(&stand).await;
+    stand.fail("POST", &format!("/channels/{first}/messages"), 5, 500, 0);
+    stand.message(STUDENT, first, REQUEST);
+    stand.wait_for_request(T, notice(first)).await;
+    let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    let id = stand.button(STUDENT, first, &format!("cc:abandon:{sid}"));
+    answered_with(&stand, id, "Practice ended").await;
+    drained(&db).await;
+
+    // Another student's reply fails, and they delete their data.
+    let second = start_practice_for(&stand, OTHER).await;
+    assert_ne!(first, second);
+    stand.fail("POST", &format!("/channels/{second}/messages"), 5, 500, 0);
+    stand.message(OTHER, second, REQUEST);
+    stand.wait_for_request(T, notice(second)).await;
+    assert_eq!(waiting_replies(&db).await.len(), 1);
+    let id = stand.slash(OTHER, TEXT_CHANNEL_ID, "forget-me", json!([]));
+    stand.wait_for_request(T, callback_for(id)).await;
+    let id = stand.button(OTHER, TEXT_CHANNEL_ID, &format!("cc:forget:{OTHER}"));
+    answered_with(&stand, id, "deleted 1 session").await;
+    drained(&db).await;
+
+    bot.stop().await;
+    let bot = restart_bot(&stand, &db).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(shown(&stand, first, "Request accepted"), 0);
+    assert_eq!(
+        stand.count_requests(|r| r.status == 200 && text_of(r).contains("Request accepted")),
+        0,
+        "never posted anywhere"
+    );
+    bot.stop().await;
+}
+
+/// A waiting reply whose channel no longer exists (10003) is dropped at READY,
+/// without a notice nobody could see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_reply_whose_channel_is_gone_is_dropped() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, REQUEST);
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await;
+    bot.stop().await;
+    stand.fail("POST", &path, 1, 404, 10003);
+    let bot = restart_bot(&stand, &db).await;
+    stand
+        .wait_for_request(T, |r| r.path == path && r.status == 404)
+        .await;
+    drained(&db).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        stand.count_requests(|r| r.path == path),
+        1 + 5 + 1 + 1,
+        "brief, 5 failed attempts, the notice, one try at READY: no retry, no new notice"
+    );
+    bot.stop().await;
 }

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// No message of the bot may ping anyone: set once, as the HTTP client's and
-/// poise's default for every body.
-fn no_mentions() -> CreateAllowedMentions {
+/// poise's default for every body (and by [`super::reply`] on the one body
+/// serenity 0.12.5 sends without the client's default: an edit of `@original`).
+pub(super) fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 

@@ -398,7 +398,7 @@ pub async fn scorecard(
 /// A chart of your scores over time.
 #[poise::command(slash_command)]
 pub async fn progress(ctx: Context<'_>) -> Result<(), Error> {
-    retry(|| ctx.defer_ephemeral()).await?;
+    reply::defer(ctx, true).await?;
     let data = ctx.data();
     let scores: Vec<u32> = match data.student(ctx.author().id).await?.user {
         Some(u) => data
@@ -494,7 +494,14 @@ pub async fn confirm_forget(
     text.push_str(
         " Messages in your DMs with me stay in Discord; you can close that conversation.",
     );
-    reply::follow_up(&ctx.http, &c.token, Reply::private(text)).await
+    reply::after_defer(
+        &ctx.http,
+        &c.token,
+        c.channel_id,
+        true,
+        Reply::private(text),
+    )
+    .await
 }
 
 /// The threads the bot opened for the user's practices.

@@ -23,6 +23,8 @@ pub mod codes {
     pub const CANNOT_DM: isize = 50007;
     pub const MISSING_PERMISSIONS: isize = 50013;
     pub const THREAD_ARCHIVED: isize = 50083;
+    pub const UNKNOWN_CHANNEL: isize = 10003;
+    pub const UNKNOWN_MESSAGE: isize = 10008;
     pub const UNKNOWN_INTERACTION: isize = 10062;
     pub const ALREADY_ACKNOWLEDGED: isize = 40060;
 }
@@ -87,6 +89,12 @@ pub type Result<T, E = BotError> = std::result::Result<T, E>;
 impl From<anyhow::Error> for BotError {
     fn from(e: anyhow::Error) -> Self {
         BotError::Other(e)
+    }
+}
+
+impl From<serde_json::Error> for BotError {
+    fn from(e: serde_json::Error) -> Self {
+        BotError::Other(anyhow::Error::new(e).context("serialising a reply"))
     }
 }
 

@@ -114,6 +114,8 @@ pub(super) async fn event_handler(
     match event {
         serenity::FullEvent::Ready { data_about_bot } => {
             super::client::use_resume_url(ctx, &data_about_bot.resume_gateway_url).await;
+            // Replies an earlier run stored but did not post (a crash, a failure).
+            super::outbox::sweep(&ctx.http, data).await;
         }
         serenity::FullEvent::Message { new_message } => {
             if let Err(e) = practice::on_message(ctx, data, new_message).await {

@@ -4,10 +4,11 @@
 //!
 //! Handlers stay thin: acknowledge (defer) first, resolve the caller once
 //! ([`Data::student`]), take the user's lock only around the engine and the
-//! store, release it, then reply through [`reply`]. No lock is held across a
-//! Discord request. Every failure becomes a [`BotError`] and is answered in one
-//! place ([`on_error`] for commands, the event handler for buttons, forms and
-//! messages); custom ids are parsed once into an [`Action`].
+//! store (with the step's reply queued in the [`outbox`]), release it, then
+//! reply through [`reply`]. No lock is held across a Discord request. Every
+//! failure becomes a [`BotError`] and is answered in one place ([`on_error`]
+//! for commands, the event handler for buttons, forms and messages); custom
+//! ids are parsed once into an [`Action`].
 //!
 //! [`build_client`] is the one way a client is made: production talks to Discord
 //! with serenity's rate limiter on; tests pass the local stand-in's URL (loopback
@@ -20,6 +21,7 @@ pub mod commands;
 pub mod error;
 mod events;
 pub mod logs;
+pub mod outbox;
 pub mod practice;
 pub mod register;
 pub mod render;
@@ -55,8 +57,6 @@ pub struct Data {
     seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
     /// Channels where a content-less message has already had the `/say` hint.
     hinted: Mutex<HashSet<u64>>,
-    /// Replies waiting for the student's Resend.
-    pub(crate) unsent: practice::Unsent,
 }
 
 pub type Error = BotError;
@@ -85,7 +85,6 @@ impl Data {
             user_locks: Mutex::new(HashMap::new()),
             seen: Mutex::new((HashSet::new(), VecDeque::new())),
             hinted: Mutex::new(HashSet::new()),
-            unsent: practice::Unsent::default(),
         }
     }
 

@@ -1,35 +1,32 @@
 //! Practice sessions on Discord: `/practice start|end|status|hint`, `/say`, the
 //! messages of a practice thread or DM, and the buttons on the bot's messages.
 //!
-//! Every turn is committed to the store before the reply is sent, so a crash or
-//! restart loses nothing: each handler reloads the session from the store. The
-//! user's lock is held only around that load, the engine and the store; every
-//! Discord request (defer, thread, post) happens outside it, so a stalled
-//! request never holds up a button press or another student.
+//! Every turn is committed to the store, with its reply queued in the
+//! [`outbox`], before the reply is sent, so a crash or restart
+//! loses nothing: each handler reloads the session from the store, and a reply
+//! not posted is posted later. The user's lock is held only around that load,
+//! the engine and the store; every Discord request (defer, thread, post)
+//! happens outside it, so a stalled request never holds up a button press or
+//! another student.
 
+use super::outbox::{self, OnFailure};
 use super::reply::{self, Reply};
 use super::view::{self, Card};
 use super::{retry, Action, BotError, Context, Data, Error, PLATFORM};
 use crate::engine::{Input, Phase, Session};
-use crate::store::{Placement, StoreError, StoredSession};
+use crate::store::{PendingReply, Placement, StoreError, StoredSession};
 use poise::serenity_prelude as serenity;
 use rand::Rng;
 use serenity::{
     ButtonStyle, ChannelId, ChannelType, ComponentInteraction, CreateActionRow, CreateButton,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread,
 };
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// Told once per channel when a message arrives without its text (the bot runs
 /// without the MESSAGE_CONTENT intent).
 pub const SAY_HINT: &str =
     "I can't read messages in this channel (the bot runs without the message-content \
 permission). Write to the professional with `/say text:...` instead.";
-
-/// Told when a stored turn's reply could not be posted.
-pub const NOT_SENT: &str = "Your last message was saved, but the reply could not be sent. \
-Press Resend to try again.";
 
 /// Autocomplete over scenario ids and titles (at most 25, each at most 100 characters).
 pub async fn scenario_choices(
@@ -95,57 +92,44 @@ pub fn buttons(session_id: &str, phase: Phase) -> Vec<CreateActionRow> {
     }
 }
 
-/// Replies that could not be posted after their turn was stored, by session,
-/// until the student presses Resend (kept in memory: after a restart the
-/// stored conversation goes on from the next message).
-#[derive(Default)]
-pub struct Unsent(Mutex<HashMap<String, Reply>>);
-
-impl Unsent {
-    fn keep(&self, session: &str, r: Reply) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(session.to_string(), r);
-    }
-
-    fn take(&self, session: &str) -> Option<Reply> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(session)
-    }
+/// What a step of a practice shows.
+enum Said {
+    /// The step was stored, its reply queued with it: post it from the outbox.
+    Queued(PendingReply),
+    /// Nothing was stored (the practice had finished): show this as it is.
+    Shown(Reply),
 }
 
-/// Posts the reply to a stored turn. If it cannot be posted (after the retries
-/// of [`reply::post`]), it is kept and the student is told, with a Resend button.
-async fn deliver(
-    http: &serenity::Http,
-    data: &Data,
-    channel: ChannelId,
-    session: &str,
-    r: Reply,
-) -> Result<(), BotError> {
-    let Err(e) = reply::post(http, channel, r.clone()).await else {
-        return Ok(());
-    };
-    if matches!(
-        e,
-        BotError::DmsClosed | BotError::MissingPermission | BotError::ThreadArchived
-    ) {
-        // Resending cannot help until the student or a manager changes something.
-        return Err(e);
+impl Said {
+    /// Posts the reply in the practice's channel (a message, `/practice end`).
+    async fn post(
+        self,
+        http: &serenity::Http,
+        data: &Data,
+        channel: ChannelId,
+    ) -> Result<(), BotError> {
+        match self {
+            Said::Queued(row) => {
+                outbox::deliver(http, data, &row.session_id, OnFailure::OfferResend)
+                    .await
+                    .map(|_| ())
+            }
+            Said::Shown(r) => reply::post(http, channel, r).await,
+        }
     }
-    data.unsent.keep(session, r);
-    let row = CreateActionRow::Buttons(vec![CreateButton::new(
-        Action::Resend(session.to_string()).custom_id(),
-    )
-    .label("Resend")
-    .style(ButtonStyle::Primary)]);
-    tracing::warn!(error = %e, "a stored turn's reply could not be posted; offered Resend");
-    reply::post(http, channel, Reply::private(NOT_SENT).rows(vec![row]))
-        .await
-        .map_err(|_| e)
+
+    /// Answers a button deferred publicly with the reply.
+    async fn answer(
+        self,
+        http: &serenity::Http,
+        data: &Data,
+        c: &ComponentInteraction,
+    ) -> Result<(), BotError> {
+        match self {
+            Said::Queued(row) => outbox::answer(http, data, &c.token, row).await,
+            Said::Shown(r) => reply::after_defer(http, &c.token, c.channel_id, false, r).await,
+        }
+    }
 }
 
 /// Where a practice is held: its thread, else its channel (a DM).
@@ -158,36 +142,66 @@ pub(crate) fn channel_of(s: &StoredSession) -> Option<ChannelId> {
         .map(ChannelId::new)
 }
 
-/// Applies one student message to a session and stores it; returns what to show.
+/// Where a practice's replies go: its own channel, else where the student acted.
+fn reply_channel(s: &StoredSession, fallback: ChannelId) -> ChannelId {
+    channel_of(s).unwrap_or(fallback)
+}
+
+/// Stores a step's outcome with its reply (`cards`, buttons for the phase the
+/// session is now in) queued in `channel`, in one transaction.
+async fn store_step(
+    data: &Data,
+    stored: &StoredSession,
+    out: &crate::engine::Outcome,
+    cards: Vec<Card>,
+    channel: ChannelId,
+) -> Result<Said, BotError> {
+    let s = &stored.session;
+    let queued = outbox::queue(channel, cards, s.phase)?;
+    let row = if out.abandoned {
+        data.store
+            .abandon_session_with_reply(&stored.id, &queued)
+            .await?
+            .ok_or(BotError::Finished)?
+    } else if let Some(card) = &out.scorecard {
+        data.store
+            .finish_session_with_reply(&stored.id, s, card, &queued)
+            .await?
+    } else {
+        data.store
+            .record_turns_with_reply(&stored.id, s, &queued)
+            .await?
+    };
+    Ok(Said::Queued(row))
+}
+
+/// Applies one student message to a session and stores it with its reply
+/// (after `echo`, the student's words shown back, for `/say`).
 async fn apply_text(
     data: &Data,
     stored: &mut StoredSession,
     text: &str,
-) -> Result<(Vec<Card>, Phase), BotError> {
+    channel: ChannelId,
+    echo: Option<Card>,
+) -> Result<Said, BotError> {
     let engine = &data.engine;
     let s: &mut Session = &mut stored.session;
     let sc = engine.scenario(&s.scenario_id)?.clone();
+    let mut cards: Vec<Card> = echo.into_iter().collect();
     if s.phase == Phase::Done {
-        return Ok((
-            vec![Card::new(
-                "",
-                "This practice has finished. Start another with `/practice start`.",
-                view::COLOUR_INFO,
-            )],
-            Phase::Done,
+        cards.push(Card::new(
+            "",
+            "This practice has finished. Start another with `/practice start`.",
+            view::COLOUR_INFO,
         ));
+        return Ok(Said::Shown(Reply::cards(cards)));
     }
     let out = engine.step(s, Input::parse(text))?;
-    let mut cards = view::events(&sc, &out.events);
-    if out.abandoned {
-        data.store.abandon_session(&stored.id).await?;
-    } else if let Some(card) = &out.scorecard {
-        data.store.finish_session(&stored.id, s, card).await?;
+    cards.extend(view::events(&sc, &out.events));
+    if let Some(card) = &out.scorecard {
         cards.extend(view::scorecard(&sc, card));
-    } else {
-        data.store.record_turns(&stored.id, s).await?;
     }
-    Ok((cards, stored.session.phase))
+    store_step(data, stored, &out, cards, channel).await
 }
 
 /// Messages in a practice thread or DM (needs MESSAGE_CONTENT outside DMs).
@@ -215,18 +229,16 @@ pub async fn on_message(
         }
         return Ok(());
     }
-    let (cards, phase, id) = {
+    let said = {
         let lock = data.user_lock(msg.author.id.get());
         let _guard = lock.lock().await;
         // Reloaded under the lock: an earlier message may have moved it on.
         let Some(mut stored) = data.practice_in(msg.channel_id).await? else {
             return Ok(());
         };
-        let (cards, phase) = apply_text(data, &mut stored, &msg.content).await?;
-        (cards, phase, stored.id)
+        apply_text(data, &mut stored, &msg.content, msg.channel_id, None).await?
     };
-    let r = Reply::cards(cards).rows(buttons(&id, phase));
-    deliver(&ctx.http, data, msg.channel_id, &id, r).await
+    said.post(&ctx.http, data, msg.channel_id).await
 }
 
 /// Practise an informational interview with a busy professional.
@@ -339,7 +351,7 @@ pub async fn start(
     #[autocomplete = "scenario_choices"]
     scenario: Option<String>,
 ) -> Result<(), Error> {
-    retry(|| ctx.defer_ephemeral()).await?;
+    reply::defer(ctx, true).await?;
     let data = ctx.data();
     let author = ctx.author();
     let user = data
@@ -431,52 +443,49 @@ async fn already_open(ctx: Context<'_>, open: &StoredSession) -> Result<(), Erro
     reply::send(ctx, Reply::private(text).rows(vec![row])).await
 }
 
-/// What `/practice end` and the End button do; returns the cards to show.
-async fn end_session(data: &Data, stored: &mut StoredSession) -> Result<Vec<Card>, BotError> {
+/// What `/practice end` and the End button do: the step stored with its reply
+/// queued in `channel`.
+async fn end_session(
+    data: &Data,
+    stored: &mut StoredSession,
+    channel: ChannelId,
+) -> Result<Said, BotError> {
     let engine = &data.engine;
     let sc = engine.scenario(&stored.session.scenario_id)?.clone();
     let s = &mut stored.session;
     if s.phase == Phase::Done {
-        return Ok(vec![Card::new(
-            "",
-            "This practice has already finished.",
-            view::COLOUR_INFO,
-        )]);
+        let card = Card::new("", "This practice has already finished.", view::COLOUR_INFO);
+        return Ok(Said::Shown(Reply::cards(vec![card])));
     }
     let out = engine.step(s, Input::End)?;
-    if out.abandoned {
-        data.store.abandon_session(&stored.id).await?;
-        return Ok(vec![Card::new(
+    let cards = if out.abandoned {
+        vec![Card::new(
             "Practice ended",
             "You ended it before sending a request; nothing was scored.",
             view::COLOUR_INFO,
-        )]);
-    }
-    if let Some(card) = &out.scorecard {
-        data.store.finish_session(&stored.id, s, card).await?;
-        return Ok(view::scorecard(&sc, card));
-    }
-    data.store.record_turns(&stored.id, s).await?;
-    Ok(view::events(&sc, &out.events))
+        )]
+    } else if let Some(card) = &out.scorecard {
+        view::scorecard(&sc, card)
+    } else {
+        view::events(&sc, &out.events)
+    };
+    store_step(data, stored, &out, cards, channel).await
 }
 
 /// End the conversation (then write your thank-you note), or finish and see the scorecard.
 #[poise::command(slash_command)]
 pub async fn end(ctx: Context<'_>) -> Result<(), Error> {
-    retry(|| ctx.defer_ephemeral()).await?;
+    reply::defer(ctx, true).await?;
     let data = ctx.data();
     let student = data.student(ctx.author().id).await?;
-    let (cards, stored) = {
+    let (said, channel) = {
         let lock = data.user_lock(ctx.author().id.get());
         let _guard = lock.lock().await;
         let mut stored = data.open_practice(&student).await?;
-        let cards = end_session(data, &mut stored).await?;
-        (cards, stored)
+        let channel = reply_channel(&stored, ctx.channel_id());
+        (end_session(data, &mut stored, channel).await?, channel)
     };
-    if let Some(ch) = channel_of(&stored) {
-        let r = Reply::cards(cards).rows(buttons(&stored.id, stored.session.phase));
-        deliver(ctx.http(), data, ch, &stored.id, r).await?;
-    }
+    said.post(ctx.http(), data, channel).await?;
     reply::send(ctx, Reply::private("Done: see your practice channel.")).await
 }
 
@@ -522,25 +531,31 @@ pub async fn say(
         _ => return Err(BotError::SayOutsidePractice),
     }
     // Public: the conversation shows in the student's own thread or DM.
-    retry(|| ctx.defer()).await?;
-    let (mut cards, phase, id) = {
+    reply::defer(ctx, false).await?;
+    let echo = Card::new(
+        "",
+        &format!("**You:** {}", view::escape(&text)),
+        view::COLOUR_NEUTRAL,
+    );
+    let said = {
         let lock = data.user_lock(ctx.author().id.get());
         let _guard = lock.lock().await;
         let Some(mut stored) = data.practice_in(ctx.channel_id()).await? else {
             return Err(BotError::NoPractice);
         };
-        let (cards, phase) = apply_text(data, &mut stored, &text).await?;
-        (cards, phase, stored.id)
+        apply_text(data, &mut stored, &text, ctx.channel_id(), Some(echo)).await?
     };
-    cards.insert(
-        0,
-        Card::new(
-            "",
-            &format!("**You:** {}", view::escape(&text)),
-            view::COLOUR_NEUTRAL,
-        ),
-    );
-    reply::send(ctx, Reply::cards(cards).rows(buttons(&id, phase))).await
+    match (said, ctx) {
+        (Said::Queued(row), poise::Context::Application(app)) => {
+            outbox::answer(ctx.http(), data, &app.interaction.token, row).await
+        }
+        (Said::Queued(row), _) => {
+            outbox::deliver(ctx.http(), data, &row.session_id, OnFailure::OfferResend)
+                .await
+                .map(|_| ())
+        }
+        (Said::Shown(r), _) => reply::send(ctx, r).await,
+    }
 }
 
 /// Acknowledges a button at once (a "thinking" message, private or not), so
@@ -616,14 +631,20 @@ impl Press<'_> {
         reply::respond(self.http, self.c.id, &self.c.token, r).await
     }
 
+    /// Posts the replies waiting for this practice (in its channel, with their
+    /// nonces), then turns the notice the button sits on into a plain line.
     async fn resend(&self) -> Result<(), BotError> {
-        defer_component(self.http, self.c, false).await?;
-        let r = self.data.unsent.take(&self.stored.id).unwrap_or_else(|| {
-            Reply::private(
-                "That reply is no longer waiting; your conversation is saved, so carry on with your next message.",
-            )
-        });
-        reply::follow_up(self.http, &self.c.token, r).await
+        // Acknowledged without a message of its own: `@original` is the notice.
+        let ack = CreateInteractionResponse::Acknowledge;
+        reply::callback(self.http, self.c.id, &self.c.token, ack).await?;
+        let posted =
+            outbox::deliver(self.http, self.data, &self.stored.id, OnFailure::Report).await?;
+        let text = if posted > 0 {
+            outbox::RESENT
+        } else {
+            outbox::NOTHING_WAITING
+        };
+        reply::settle_original(self.http, &self.c.token, text).await
     }
 
     /// The practice reloaded, for a change made under the user's lock.
@@ -648,29 +669,29 @@ impl Press<'_> {
             "Start a new one with `/practice start`.",
             view::COLOUR_INFO,
         )]);
-        reply::follow_up(self.http, &self.c.token, r).await
+        reply::after_defer(self.http, &self.c.token, self.c.channel_id, true, r).await
     }
 
     async fn end(&self) -> Result<(), BotError> {
         defer_component(self.http, self.c, false).await?;
-        let (cards, phase) = {
+        let said = {
             let lock = self.data.user_lock(self.c.user.id.get());
             let _guard = lock.lock().await;
             let mut stored = self.reload().await?;
-            let cards = end_session(self.data, &mut stored).await?;
-            (cards, stored.session.phase)
+            let channel = reply_channel(&stored, self.c.channel_id);
+            end_session(self.data, &mut stored, channel).await?
         };
-        let r = Reply::cards(cards).rows(buttons(&self.stored.id, phase));
-        reply::follow_up(self.http, &self.c.token, r).await
+        said.answer(self.http, self.data, self.c).await
     }
 
     async fn card(&self) -> Result<(), BotError> {
         defer_component(self.http, self.c, false).await?;
         let data = self.data;
-        let card = {
+        let said = {
             let lock = data.user_lock(self.c.user.id.get());
             let _guard = lock.lock().await;
             let mut stored = self.reload().await?;
+            let sc = data.engine.scenario(&stored.session.scenario_id)?.clone();
             if stored.session.phase != Phase::Done {
                 // Finishing now: a scorecard ends the practice.
                 let out = data.engine.step(&mut stored.session, Input::Finish)?;
@@ -678,16 +699,18 @@ impl Press<'_> {
                     Some(card) => card,
                     None => data.engine.scorecard(&stored.session)?,
                 };
-                data.store
-                    .finish_session(&stored.id, &stored.session, &card)
+                let channel = reply_channel(&stored, self.c.channel_id);
+                let queued = outbox::queue(channel, view::scorecard(&sc, &card), Phase::Done)?;
+                let row = data
+                    .store
+                    .finish_session_with_reply(&stored.id, &stored.session, &card, &queued)
                     .await?;
-                card
+                Said::Queued(row)
             } else {
-                data.engine.scorecard(&stored.session)?
+                let card = data.engine.scorecard(&stored.session)?;
+                Said::Shown(Reply::cards(view::scorecard(&sc, &card)))
             }
         };
-        let sc = data.engine.scenario(&self.stored.session.scenario_id)?;
-        let r = Reply::cards(view::scorecard(sc, &card));
-        reply::follow_up(self.http, &self.c.token, r).await
+        said.answer(self.http, data, self.c).await
     }
 }

@@ -20,7 +20,7 @@
 //!   `tests/discord_e2e.rs` measures both facts.
 //! - **No duplicates.** A 5xx or a timeout may come after Discord acted, so a
 //!   retried message send carries a `nonce` with `enforce_nonce` (see
-//!   [`super::practice::post`]): Discord returns the first message instead of
+//!   [`super::reply::post`]): Discord returns the first message instead of
 //!   posting a second.
 
 use poise::serenity_prelude as serenity;

@@ -30,8 +30,10 @@ pub const COLOUR_INFO: u32 = 0xFEE75C;
 
 pub use super::render::{escape, truncate};
 
-/// A limit-checked embed.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A limit-checked embed. Serialisable, so a reply waiting to be posted can
+/// be kept in the store ([`super::outbox`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Card {
     pub title: String,
     pub description: String,

@@ -3,9 +3,10 @@
 //! (`migrations/`, embedded with `sqlx::migrate!`) and the same code.
 //!
 //! What it owns: users (platform + external id), guild settings, sessions (the
-//! whole serialised engine [`Session`], RNG state included), their turns and
-//! per-item scores. What it must not do: know Discord, or the engine's rules;
-//! it stores what the engine produced and gives it back unchanged.
+//! whole serialised engine [`Session`], RNG state included), their turns,
+//! per-item scores, and the outbox of replies not posted yet. What it must not
+//! do: know Discord, or the engine's rules; it stores what the engine and the
+//! front end produced and gives it back unchanged.
 //!
 //! # One code path: `sqlx::AnyPool`
 //!
@@ -27,6 +28,14 @@
 //! and RNG state. SQLite runs in WAL mode with `synchronous=FULL` (a committed
 //! turn survives power loss, not only a process crash), foreign keys on and a
 //! busy timeout, so concurrent writers wait instead of failing.
+//!
+//! A front end that shows a reply (the Discord bot) queues it with the turn it
+//! answers, in the same transaction ([`Store::record_turns_with_reply`],
+//! [`Store::finish_session_with_reply`], [`Store::abandon_session_with_reply`]):
+//! the outbox. It removes the row once the reply is posted
+//! ([`Store::reply_posted`]), and after a stop or a crash finds what is left
+//! with [`Store::all_replies_waiting`]. A row carries an opaque body and a key
+//! (`nonce`) the front end uses to post it at most once.
 //!
 //! A write to a session first checks that the caller's copy continues what is
 //! stored (no fewer turns; the last stored turn matches), so a stale copy (two
@@ -247,12 +256,43 @@ pub struct GuildSettings {
     pub use_threads: bool,
 }
 
+/// A reply to post after a write, queued in the same transaction (the outbox).
+///
+/// The store keeps it as given: what it holds is the front end's business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReply {
+    /// Where it is to be posted (a channel or thread id).
+    pub channel_id: String,
+    /// What to show, as the front end serialised it.
+    pub body: String,
+    /// The front end's key for posting it at most once (on Discord, the message nonce).
+    pub nonce: String,
+}
+
+/// A queued reply that is not (wholly) posted yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingReply {
+    pub id: String,
+    pub session_id: SessionId,
+    /// Its place among the session's replies: 1, 2, ... in the order they were queued.
+    pub seq: i64,
+    pub channel_id: String,
+    pub body: String,
+    pub nonce: String,
+    /// How many of the reply's messages are already posted.
+    pub parts_sent: u32,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
 /// What [`Store::forget_user`] deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Forgotten {
     pub sessions: u64,
     pub turns: u64,
     pub scores: u64,
+    /// Replies that were still waiting to be posted.
+    pub replies: u64,
     /// 1 if the user existed, else 0.
     pub users: u64,
 }
@@ -730,6 +770,25 @@ impl Store {
         Ok(added)
     }
 
+    /// [`Store::record_turns`], and queues the reply to the new turns in the
+    /// outbox in the same transaction: if the process stops before the reply
+    /// is posted, it is still there to post ([`Store::all_replies_waiting`]).
+    /// Remove it with [`Store::reply_posted`] once it is posted.
+    pub async fn record_turns_with_reply(
+        &self,
+        id: &str,
+        s: &Session,
+        reply: &NewReply,
+    ) -> Result<PendingReply, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let stored = Self::lock_session(&mut tx, id, s, now).await?;
+        Self::append_turns(&mut tx, id, s, stored, now).await?;
+        let queued = Self::queue_reply(&mut tx, id, reply, now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
     /// Saves the engine state after a step that added no turn (e.g. the
     /// conversation was ended). The same as [`Store::record_turns`], which
     /// also stores any new turns, so nothing is lost if there were some.
@@ -746,15 +805,44 @@ impl Store {
         s: &Session,
         card: &Scorecard,
     ) -> Result<(), StoreError> {
-        let card_json = serde_json::to_string(card)
-            .map_err(|e| StoreError::Corrupt(id.to_string(), e.to_string()))?;
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let stored = Self::lock_session(&mut tx, id, s, now).await?;
-        Self::append_turns(&mut tx, id, s, stored, now).await?;
+        Self::finish_in(&mut tx, id, s, card, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Store::finish_session`], and queues the reply that shows its end in
+    /// the same transaction (see [`Store::record_turns_with_reply`]).
+    pub async fn finish_session_with_reply(
+        &self,
+        id: &str,
+        s: &Session,
+        card: &Scorecard,
+        reply: &NewReply,
+    ) -> Result<PendingReply, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        Self::finish_in(&mut tx, id, s, card, now).await?;
+        let queued = Self::queue_reply(&mut tx, id, reply, now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    async fn finish_in(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: &str,
+        s: &Session,
+        card: &Scorecard,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let card_json = serde_json::to_string(card)
+            .map_err(|e| StoreError::Corrupt(id.to_string(), e.to_string()))?;
+        let stored = Self::lock_session(tx, id, s, now).await?;
+        Self::append_turns(tx, id, s, stored, now).await?;
         sqlx::query("DELETE FROM scores WHERE session_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for item in &card.items {
             sqlx::query(
@@ -764,7 +852,7 @@ impl Store {
             .bind(no_nul(&item.id))
             .bind(i64::from(item.points))
             .bind(i64::from(item.max))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         sqlx::query(
@@ -776,25 +864,194 @@ impl Store {
         .bind(now)
         .bind(Phase::Done.as_str())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
-    /// Closes an open session without a score (the student ended it, or
-    /// before a request was sent). Its turns stay for history. Returns `false`
-    /// if there was no open session with this id.
+    /// Closes an open session without a score: the student walked away from
+    /// it. Its turns stay for history; replies of it still waiting to be
+    /// posted are dropped (nobody is reading that practice any more). Returns
+    /// `false` if there was no open session with this id (nothing changes then).
     pub async fn abandon_session(&self, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !Self::close_in(&mut tx, id, now_ms()).await? {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM outbox WHERE session_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Closes an open session without a score as the result of a step (the
+    /// engine ended it, e.g. before a request was sent) and queues the reply
+    /// that says so, after any replies still waiting. `None` if there was no
+    /// open session with this id (nothing is queued then).
+    pub async fn abandon_session_with_reply(
+        &self,
+        id: &str,
+        reply: &NewReply,
+    ) -> Result<Option<PendingReply>, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        if !Self::close_in(&mut tx, id, now).await? {
+            return Ok(None);
+        }
+        let queued = Self::queue_reply(&mut tx, id, reply, now).await?;
+        tx.commit().await?;
+        Ok(Some(queued))
+    }
+
+    async fn close_in(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let n = sqlx::query(
             "UPDATE sessions SET finished_at = $1, updated_at = $1 WHERE id = $2 AND finished_at IS NULL",
         )
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         Ok(n == 1)
+    }
+
+    // ---- the outbox -------------------------------------------------------
+
+    /// Queues `reply` after the session's other waiting replies, inside `tx`.
+    async fn queue_reply(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        session_id: &str,
+        reply: &NewReply,
+        now: i64,
+    ) -> Result<PendingReply, StoreError> {
+        let seq: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM outbox WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("next")?;
+        let queued = PendingReply {
+            id: new_id(),
+            session_id: session_id.to_string(),
+            seq,
+            channel_id: no_nul(&reply.channel_id),
+            body: no_nul(&reply.body),
+            nonce: no_nul(&reply.nonce),
+            parts_sent: 0,
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO outbox (id, session_id, seq, channel_id, body, nonce, parts_sent, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&queued.id)
+        .bind(&queued.session_id)
+        .bind(queued.seq)
+        .bind(&queued.channel_id)
+        .bind(&queued.body)
+        .bind(&queued.nonce)
+        .bind(0i64)
+        .bind(queued.created_at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(queued)
+    }
+
+    const REPLY_COLS: &'static str =
+        "id, session_id, seq, channel_id, body, nonce, parts_sent, created_at";
+
+    fn pending(row: &AnyRow) -> Result<PendingReply, StoreError> {
+        Ok(PendingReply {
+            id: row.try_get("id")?,
+            session_id: row.try_get("session_id")?,
+            seq: row.try_get("seq")?,
+            channel_id: row.try_get("channel_id")?,
+            body: row.try_get("body")?,
+            nonce: row.try_get("nonce")?,
+            parts_sent: to_u32(row.try_get("parts_sent")?),
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    /// The session's replies still waiting to be posted, in the order they were queued.
+    pub async fn replies_waiting(&self, session_id: &str) -> Result<Vec<PendingReply>, StoreError> {
+        let q = format!(
+            "SELECT {} FROM outbox WHERE session_id = $1 ORDER BY seq",
+            Self::REPLY_COLS
+        );
+        let rows = sqlx::query(&q)
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(Self::pending).collect()
+    }
+
+    /// Every reply still waiting, oldest first (each session's in its order),
+    /// for a front end that starts again after a stop or a crash.
+    pub async fn all_replies_waiting(&self) -> Result<Vec<PendingReply>, StoreError> {
+        let q = format!(
+            "SELECT {} FROM outbox ORDER BY created_at, session_id, seq",
+            Self::REPLY_COLS
+        );
+        let rows = sqlx::query(&q).fetch_all(&self.pool).await?;
+        rows.iter().map(Self::pending).collect()
+    }
+
+    /// Records that the first `parts_sent` messages of a reply are posted
+    /// (never moves backwards). `false` if the reply is no longer waiting.
+    pub async fn reply_progress(&self, id: &str, parts_sent: u32) -> Result<bool, StoreError> {
+        let n = sqlx::query("UPDATE outbox SET parts_sent = $1 WHERE id = $2 AND parts_sent <= $1")
+            .bind(i64::from(parts_sent))
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 1 {
+            return Ok(true);
+        }
+        let still = sqlx::query("SELECT id FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(still.is_some())
+    }
+
+    /// Removes a reply that is posted. `false` if it was already gone.
+    pub async fn reply_posted(&self, id: &str) -> Result<bool, StoreError> {
+        let n = sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Drops every reply of the session still waiting (it can no longer be
+    /// posted, e.g. its channel is gone); returns how many went.
+    pub async fn drop_replies(&self, session_id: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM outbox WHERE session_id = $1")
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    /// Drops replies queued more than `age` ago (too old to be worth posting;
+    /// the turns they answer stay, reply text included); returns how many went.
+    pub async fn drop_replies_older_than(&self, age: Duration) -> Result<u64, StoreError> {
+        let age = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+        Ok(sqlx::query("DELETE FROM outbox WHERE created_at < $1")
+            .bind(now_ms().saturating_sub(age))
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 
     fn stored(row: &AnyRow) -> Result<StoredSession, StoreError> {
@@ -1016,7 +1273,7 @@ impl Store {
     }
 
     /// Deletes everything stored about the user `platform` + `external_id`
-    /// (turns, scores, sessions, the user row) in one transaction, and says how
+    /// (replies waiting to be posted, turns, scores, sessions, the user row) in one transaction, and says how
     /// much went. Nothing of any other user is touched. Unknown users delete
     /// nothing.
     pub async fn forget_user(
@@ -1028,9 +1285,10 @@ impl Store {
         let user = "SELECT id FROM users WHERE platform = $1 AND external_id = $2";
         let sessions = format!("SELECT id FROM sessions WHERE user_id IN ({user})");
         let mut tx = self.pool.begin().await?;
-        let mut deleted = [0u64; 4];
+        let mut deleted = [0u64; 5];
         // Children first, so the counts are exact whether or not cascades run.
         for (n, sql) in deleted.iter_mut().zip([
+            format!("DELETE FROM outbox WHERE session_id IN ({sessions})"),
             format!("DELETE FROM turns WHERE session_id IN ({sessions})"),
             format!("DELETE FROM scores WHERE session_id IN ({sessions})"),
             format!("DELETE FROM sessions WHERE user_id IN ({user})"),
@@ -1043,11 +1301,12 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        let [turns, scores, sessions, users] = deleted;
+        let [replies, turns, scores, sessions, users] = deleted;
         let out = Forgotten {
             sessions,
             turns,
             scores,
+            replies,
             users,
         };
         tx.commit().await?;
