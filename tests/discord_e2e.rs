@@ -1983,6 +1983,11 @@ async fn connected_bot(max_reidentifies: u32) -> (StandIn, Bot, tempfile::TempDi
     stand
         .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
         .await;
+    assert_eq!(
+        stand.count_requests(|r| r.path == "/users/@me"),
+        0,
+        "the gateway watch costs no request at start (serenity's voice initialise)"
+    );
     (stand, bot, dir)
 }
 
@@ -2136,4 +2141,219 @@ async fn a_gateway_outage_without_hello_never_stops_the_bot() {
     assert_eq!(cb.status, 204);
     assert!(!bot.task.is_finished(), "the bot stopped");
     bot.stop().await;
+}
+
+/// Set in the copy of [`the_bot_never_reaches_discords_hosts_not_even_by_dns`]
+/// that runs inside the network namespace.
+const NETNS_CHILD: &str = "COFFEECHAT_TEST_NETNS_CHILD";
+
+/// A bot pointed at a stand-in never reaches Discord's real hosts, not even by
+/// DNS. The test runs itself again inside `unshare -rnm` (a network namespace
+/// with only loopback, and a mount namespace whose /etc/resolv.conf names
+/// 127.0.0.1), where a DNS recorder listens on 127.0.0.1:53; there the bot
+/// binary (a) connects to a stand-in and answers a practice exchange, and (b)
+/// is pointed at stand-ins that do not answer `GET /gateway`, where serenity
+/// falls back to wss://gateway.discord.gg. No DNS query may be made; a lookup
+/// made on purpose afterwards must be recorded, so the test can fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_never_reaches_discords_hosts_not_even_by_dns() {
+    if std::env::var_os(NETNS_CHILD).is_some() {
+        return netns_child().await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let resolv = dir.path().join("resolv.conf");
+    std::fs::write(
+        &resolv,
+        "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+    )
+    .unwrap();
+    const ENTER: &str = r#"ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@""#;
+    let probe = tokio::process::Command::new("unshare")
+        .args(["-rnm", "sh", "-c", ENTER])
+        .arg(&resolv)
+        .arg("true")
+        .output()
+        .await;
+    if let Err(why) = namespace_usable(&probe) {
+        // Straight to stderr: the test harness does not capture this, so a skip is always seen.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the_bot_never_reaches_discords_hosts_not_even_by_dns: \
+             `unshare -rnm` with `ip` and `mount` is not usable here ({why})"
+        );
+        return;
+    }
+    let out = tokio::process::Command::new("unshare")
+        .args(["-rnm", "sh", "-c", ENTER])
+        .arg(&resolv)
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "the_bot_never_reaches_discords_hosts_not_even_by_dns",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(NETNS_CHILD, "1")
+        .env_remove("RUST_LOG")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(120), out)
+        .await
+        .expect("hang guard: the run in the namespace did not end")
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the run in the namespace failed:\n{stdout}\n{stderr}"
+    );
+    let result = stdout
+        .lines()
+        .find_map(|l| l.find("netns result:").map(|at| &l[at..]))
+        .unwrap_or_else(|| panic!("the run in the namespace did not happen:\n{stdout}\n{stderr}"));
+    assert_eq!(
+        result,
+        "netns result: practice answered, 2 bots refused to connect elsewhere, \
+         0 DNS queries from the bot, the control lookup recorded"
+    );
+}
+
+/// Why `unshare -rnm` cannot be used here, if it cannot.
+fn namespace_usable(probe: &std::io::Result<std::process::Output>) -> Result<(), String> {
+    match probe {
+        Err(e) => Err(e.to_string()),
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "{}: {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+    }
+}
+
+/// Records every DNS query sent to 127.0.0.1:53 (its name) and answers NXDOMAIN.
+async fn dns_recorder() -> Arc<std::sync::Mutex<Vec<String>>> {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:53")
+        .await
+        .expect("bind 127.0.0.1:53 inside the namespace");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf).await {
+            let query = &buf[..n];
+            let (name, end) = dns_question(query);
+            record.lock().unwrap().push(name);
+            if let Some(end) = end {
+                // The header and question back, with QR, RA and NXDOMAIN, nothing else.
+                let mut answer = query[..end].to_vec();
+                answer[2] = 0x80 | (query[2] & 0x01);
+                answer[3] = 0x83;
+                answer[4..12].copy_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+                let _ = socket.send_to(&answer, from).await;
+            }
+        }
+    });
+    seen
+}
+
+/// The name a DNS query asks for, and where its first question ends (if it is whole).
+fn dns_question(q: &[u8]) -> (String, Option<usize>) {
+    let mut labels = Vec::new();
+    let mut i = 12;
+    while let Some(&len) = q.get(i) {
+        if len == 0 {
+            let end = (i + 5 <= q.len()).then_some(i + 5);
+            return (labels.join("."), end);
+        }
+        let label = q.get(i + 1..i + 1 + usize::from(len));
+        let Some(label) = label else { break };
+        labels.push(String::from_utf8_lossy(label).into_owned());
+        i += 1 + usize::from(len);
+    }
+    (format!("(unreadable query) {}", labels.join(".")), None)
+}
+
+/// The `coffeechat bot` binary pointed at `api`, with its own database.
+fn bot_binary(api: &str, dir: &std::path::Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_coffeechat"));
+    cmd.arg("bot")
+        .env("DISCORD_TOKEN", "test-token")
+        .env("COFFEECHAT_DISCORD_API", api)
+        .env("DATABASE_URL", format!("sqlite://{}/bot.db", dir.display()))
+        .env_remove("RUST_LOG")
+        .kill_on_drop(true);
+    cmd
+}
+
+/// The part of the test that runs inside the namespace.
+async fn netns_child() {
+    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap();
+    assert!(
+        resolv.contains("nameserver 127.0.0.1"),
+        "not inside the namespace: {resolv}"
+    );
+    let queries = dns_recorder().await;
+
+    // (a) A connected bot answers a practice exchange.
+    let stand = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut bot = bot_binary(&stand.base_url(), dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    stand
+        .wait_for_request(T, |r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    let thread = start_practice(&stand).await;
+    let reply = say_in(&stand, thread, STUDENT, REQUEST).await;
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    bot.kill().await.unwrap();
+
+    // (b) Stand-ins that do not answer GET /gateway: one that is not there,
+    // one that fails it. serenity would fall back to Discord's own gateway.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_base = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let failing = StandIn::start().await;
+    failing.fail("GET", "/gateway", 1, 500, 0);
+    let mut refused = 0;
+    for base in [dead_base, failing.base_url()] {
+        let dir = tempfile::tempdir().unwrap();
+        let ended = tokio::time::timeout(T, bot_binary(&base, dir.path()).output()).await;
+        let asked = queries.lock().unwrap().clone();
+        assert!(asked.is_empty(), "DNS queries from the bot: {asked:?}");
+        let out = ended
+            .expect("hang guard: the bot neither connected nor stopped")
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.trim().lines().last().unwrap_or("");
+        assert!(!out.status.success(), "{err}");
+        assert!(last.contains("not connecting anywhere else"), "{err}");
+        refused += 1;
+    }
+    assert_eq!(
+        failing.count_requests(|r| r.method == "GET" && r.path == "/gateway"),
+        1,
+        "the failing stand-in was asked"
+    );
+
+    let during = queries.lock().unwrap().clone();
+    assert!(during.is_empty(), "DNS queries from the bot: {during:?}");
+    // Control: a lookup made here does reach the recorder.
+    let looked = tokio::net::lookup_host("gateway.discord.gg:443")
+        .await
+        .map(|a| a.collect::<Vec<_>>());
+    assert!(looked.is_err(), "{looked:?}");
+    let control = queries.lock().unwrap().clone();
+    assert!(
+        control.iter().any(|q| q == "gateway.discord.gg"),
+        "the control lookup was not recorded: {control:?}"
+    );
+    println!(
+        "netns result: practice answered, {refused} bots refused to connect elsewhere, \
+         {} DNS queries from the bot, the control lookup recorded",
+        during.len()
+    );
 }

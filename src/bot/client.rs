@@ -257,12 +257,17 @@ pub async fn build_client(
     let watch = Arc::new(GatewayWatch::new(
         config.max_reidentifies.unwrap_or(MAX_REIDENTIFIES),
     ));
-    let client = serenity::ClientBuilder::new_with_http(http, intents)
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .voice_manager_arc(watch.clone())
         .await
         .context("building the Discord client")?;
     watch.attach(client.data.clone(), client.ws_url.clone());
+    // The shard manager keeps its own handle on the watch. The client's is only
+    // used by `Client::start` to fetch the bot user for a voice plugin's
+    // `initialise`: a REST call the watch does not need, and one that would
+    // stop the bot at start-up if it failed.
+    client.voice_manager = None;
     {
         let mut map = client.data.write().await;
         map.insert::<GatewayUrl>((client.ws_url.clone(), config.api_base.is_some()));
