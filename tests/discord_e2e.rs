@@ -10,7 +10,7 @@ use coffeechat::engine::{Engine, Phase};
 use coffeechat::store::Store;
 use serde_json::json;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::discord::fixtures::{dm_channel_id, TEXT_CHANNEL_ID};
 use support::discord::{Request, StandIn};
 
@@ -408,25 +408,16 @@ async fn say_in(stand: &StandIn, thread: u64, user: u64, text: &str) -> Request 
     let before = stand.requests().len();
     stand.message(user, thread, text);
     let path = format!("/channels/{thread}/messages");
-    stand
-        .wait_for_request(T, move |r| {
-            r.method == "POST" && r.path == path && r.at > Instant::now() - Duration::from_secs(60)
+    // The first bot message after `before`.
+    let reply = stand
+        .wait_until(T, |s| {
+            s.requests()
+                .into_iter()
+                .skip(before)
+                .find(|r| r.method == "POST" && r.path == path)
         })
         .await;
-    // The first bot message after `before`.
-    let deadline = Instant::now() + T;
-    loop {
-        if let Some(r) = stand
-            .requests()
-            .into_iter()
-            .skip(before)
-            .find(|r| r.method == "POST" && r.path == format!("/channels/{thread}/messages"))
-        {
-            return r;
-        }
-        assert!(Instant::now() < deadline, "no reply to {text:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    reply.unwrap_or_else(|| panic!("no reply to {text:?} within {T:?}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -862,14 +853,15 @@ async fn unacknowledged_heartbeats_make_the_bot_reconnect_and_carry_on() {
     // with `request_restart`, which boots a new shard without the session id
     // (shard_runner.rs, `do_heartbeat`), so the library does not allow a resume
     // here. This pins that fact; events sent in between are lost.
-    let deadline = Instant::now() + T;
-    while stand.resumes() == 0 && stand.identifies() < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the bot kept a connection whose heartbeats went unanswered"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let reconnected = stand
+        .wait_until(T, |s| {
+            (s.resumes() > 0 || s.identifies() >= 2).then_some(())
+        })
+        .await;
+    assert!(
+        reconnected.is_some(),
+        "the bot kept a connection whose heartbeats went unanswered"
+    );
     assert_eq!(
         stand.resumes(),
         0,
@@ -2006,14 +1998,23 @@ async fn wait_readies(stand: &StandIn, n: usize) {
     assert!(seen.is_some(), "fewer than {n} READYs within {T:?}");
 }
 
+/// Waits until the bot answers a command: it has read READY (or RESUMED) on
+/// its current connection, not only been sent it. (A connection that dies
+/// between the stand-in sending READY and the bot reading it is an IDENTIFY
+/// without READY for the bot.)
+async fn answers_a_command(stand: &StandIn) {
+    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
+    let cb = stand.wait_for_request(T, callback_for(id)).await;
+    assert_eq!(cb.status, 204);
+}
+
 /// A connected bot answers a command; then its session expires, so its RESUME
 /// after op 7 gets op 9, and Discord closes the new IDENTIFY with `code`. With
 /// `max_reidentifies` 1 the bot identifies once more, then stops by itself.
 /// Returns the line it stopped with.
 async fn refused_after_ready(code: u16) -> String {
     let (stand, bot, _dir) = connected_bot(1).await;
-    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
-    stand.wait_for_request(T, callback_for(id)).await;
+    answers_a_command(&stand).await;
     stand.close_on_identify(code);
     stand.expire_session();
     stand.reconnect();
@@ -2079,10 +2080,12 @@ async fn blips_with_a_good_resume_or_reidentify_never_stop_the_bot() {
     // Op 9, not resumable: the shard restarts and identifies again.
     stand.invalidate_session(false);
     wait_readies(&stand, 2).await;
+    answers_a_command(&stand).await;
     // A session that expired: RESUME, op 9, a restart, IDENTIFY.
     stand.expire_session();
     stand.reconnect();
     wait_readies(&stand, 3).await;
+    answers_a_command(&stand).await;
     assert_eq!(stand.identifies(), 3);
     // A dropped socket: resumed, or restarted and identified again.
     let before = stand.resumes() + stand.identifies();
@@ -2094,15 +2097,15 @@ async fn blips_with_a_good_resume_or_reidentify_never_stop_the_bot() {
         .await;
     assert!(
         back.is_some(),
-        "the bot did not come back after a dropped socket"
+        "the bot did not come back after a dropped socket (stopped: {})",
+        bot.task.is_finished()
     );
+    answers_a_command(&stand).await;
     // Op 7: resumed.
     let resumes = stand.resumes();
     stand.reconnect();
     stand.wait_resumed(T, resumes + 1).await;
-    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
-    let cb = stand.wait_for_request(T, callback_for(id)).await;
-    assert_eq!(cb.status, 204);
+    answers_a_command(&stand).await;
     assert!(!bot.task.is_finished(), "the bot stopped");
     assert_eq!(*bot.gateway_url.lock().await, stand.resume_url());
     bot.stop().await;
@@ -2133,12 +2136,10 @@ async fn a_gateway_outage_without_hello_never_stops_the_bot() {
     assert!(!bot.task.is_finished(), "the bot stopped during the outage");
     stand.refuse_gateway(false);
     wait_readies(&stand, 2).await;
+    answers_a_command(&stand).await;
     // It came back with a new IDENTIFY: the shard had been restarted, so the
     // refused connections were the restarted shard's, not only RESUME attempts.
     assert_eq!(stand.identifies(), 2);
-    let id = stand.slash(STUDENT, TEXT_CHANNEL_ID, "tips", json!([]));
-    let cb = stand.wait_for_request(T, callback_for(id)).await;
-    assert_eq!(cb.status, 204);
     assert!(!bot.task.is_finished(), "the bot stopped");
     bot.stop().await;
 }
