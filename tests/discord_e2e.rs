@@ -2144,6 +2144,35 @@ async fn a_gateway_outage_without_hello_never_stops_the_bot() {
     bot.stop().await;
 }
 
+/// The `coffeechat bot` binary with the default limit: sharding required from
+/// the start, it identifies `MAX_REIDENTIFIES + 1` times, then exits with one
+/// line (and does not wait for serenity's shards to wind down).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_binary_stops_on_sharding_required_with_the_default_limit() {
+    let stand = StandIn::start().await;
+    stand.close_on_identify(4011);
+    stand.set_heartbeat_interval(300);
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::time::timeout(
+        Duration::from_secs(90),
+        bot_binary(&stand.base_url(), dir.path()).output(),
+    )
+    .await
+    .expect("hang guard: the bot did not stop")
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.trim().lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("error:") && last.contains("4010/4011") && last.contains("sharding"),
+        "{err}"
+    );
+    assert_eq!(
+        stand.identifies(),
+        u64::from(coffeechat::bot::MAX_REIDENTIFIES) + 1
+    );
+}
+
 /// Set in the copy of [`the_bot_never_reaches_discords_hosts_not_even_by_dns`]
 /// that runs inside the network namespace.
 const NETNS_CHILD: &str = "COFFEECHAT_TEST_NETNS_CHILD";
