@@ -180,34 +180,55 @@ async fn an_unknown_route_is_discords_json_404() {
 async fn a_forced_429_looks_like_discords() {
     let stand = StandIn::start().await;
     let url = format!("{}/api/v10/users/@me", stand.base_url());
-    stand.rate_limit("GET", "/users/@me", 1, 0.25);
+    stand.rate_limit("GET", "/users/@me", 1, 30.0);
     let r = raw().get(&url).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
     let h = r.headers().clone();
-    assert_eq!(h["retry-after"], "1");
+    assert_eq!(h["retry-after"], "30");
     assert_eq!(h["x-ratelimit-remaining"], "0");
-    assert_eq!(h["x-ratelimit-reset-after"], "0.250");
+    assert_eq!(h["x-ratelimit-reset-after"], "30.000");
     assert_eq!(h["x-ratelimit-scope"], "user");
     assert!(h.get("x-ratelimit-global").is_none());
     let body: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
-    assert_eq!(body["retry_after"], 0.25);
+    assert_eq!(body["retry_after"], 30.0);
     assert_eq!(body["global"], false);
-    // Only as many times as asked.
-    assert_eq!(raw().get(&url).send().await.unwrap().status().as_u16(), 200);
+    // Sent again before retry_after has passed: another 429 for the time left,
+    // as Discord answers, counted as an early retry.
+    assert_eq!(stand.early_retries(), 0);
+    let r = raw().get(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    let body: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    let left = body["retry_after"].as_f64().unwrap();
+    assert!(left > 0.0 && left <= 30.0, "{left}");
+    assert_eq!(stand.early_retries(), 1);
+    // Only as many times as asked, once retry_after (here none) has passed.
+    let gateway = format!("{}/api/v10/gateway", stand.base_url());
+    stand.rate_limit("GET", "/gateway", 1, 0.0);
+    assert_eq!(
+        raw().get(&gateway).send().await.unwrap().status().as_u16(),
+        429
+    );
+    assert_eq!(
+        raw().get(&gateway).send().await.unwrap().status().as_u16(),
+        200
+    );
+    assert_eq!(stand.early_retries(), 1);
 
-    stand.rate_limit_global(1, 0.5);
-    let r = raw()
-        .get(format!("{}/api/v10/gateway", stand.base_url()))
-        .send()
-        .await
-        .unwrap();
+    // A global limit holds every route until it has passed.
+    stand.rate_limit_global(1, 30.0);
+    let r = raw().get(&gateway).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert_eq!(r.headers()["x-ratelimit-global"], "true");
     assert_eq!(r.headers()["x-ratelimit-scope"], "global");
     let body: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(body["global"], true);
+    let other = format!("{}/api/v10/oauth2/applications/@me", stand.base_url());
+    let r = raw().get(&other).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert_eq!(r.headers()["x-ratelimit-global"], "true");
+    assert_eq!(stand.early_retries(), 2);
     let statuses: Vec<u16> = stand.requests().iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [429, 200, 429]);
+    assert_eq!(statuses, [429, 429, 429, 200, 429, 429]);
 }
 
 #[tokio::test]
@@ -247,9 +268,9 @@ async fn interactions_are_acknowledged_once_within_their_window() {
             .await,
     );
     assert_eq!((status, code), (404, 10062));
-    stand.set_interaction_window(Duration::from_millis(50));
+    // A window of nothing: any answer is late, without waiting for it to pass.
+    stand.set_interaction_window(Duration::ZERO);
     let late = stand.slash(USER, TEXT_CHANNEL_ID, "ping", json!([]));
-    tokio::time::sleep(Duration::from_millis(120)).await;
     let (status, code) = status_code(
         http.create_interaction_response(late.into(), &format!("token-{late}"), &answer, vec![])
             .await,

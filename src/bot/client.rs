@@ -1,8 +1,10 @@
 //! Making and running the client: the HTTP client (timeouts, loopback-only
 //! stand-in, mentions off), the poise framework, start-up registration, the
-//! gateway URL for resuming, and the stops with a one-line reason.
+//! gateway URL for resuming, the gateway watch ([`super::gateway`]), and the
+//! stops with a one-line reason.
 
 use super::events::{event_handler, on_error};
+use super::gateway::{GatewayWatch, MAX_REIDENTIFIES};
 use super::{commands, error, logs, register, retry, Data};
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
@@ -25,15 +27,11 @@ pub struct BotConfig {
     pub message_content: bool,
     /// The timeout of one HTTP request ([`retry::REQUEST_TIMEOUT`] by default).
     pub request_timeout: Option<Duration>,
-    /// How long the gateway may take to send READY ([`READY_TIMEOUT`] by default).
-    pub ready_timeout: Option<Duration>,
+    /// How many times in a row the gateway connection may be restarted to
+    /// identify again without READY before the bot stops ([`MAX_REIDENTIFIES`]
+    /// by default; see [`super::gateway`]).
+    pub max_reidentifies: Option<u32>,
 }
-
-/// How long the bot waits for its first READY before it stops with what to
-/// fix: serenity 0.12.5 re-identifies for ever after close codes 4010-4012
-/// (and would reach Discord's 1,000 identifies a day), roughly one identify
-/// every 5 seconds, so this bounds them to about a dozen.
-pub const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl BotConfig {
     /// Talks to Discord itself.
@@ -42,7 +40,7 @@ impl BotConfig {
             api_base: None,
             message_content,
             request_timeout: None,
-            ready_timeout: None,
+            max_reidentifies: None,
         }
     }
 }
@@ -130,40 +128,6 @@ pub(super) async fn use_resume_url(ctx: &serenity::Context, resume: &str) {
     *url.lock().await = resume.trim_end_matches('/').to_string();
 }
 
-/// Whether READY has arrived, and how long to wait for it.
-struct ReadySeen;
-
-impl serenity::prelude::TypeMapKey for ReadySeen {
-    type Value = (Arc<std::sync::atomic::AtomicBool>, Duration);
-}
-
-/// Stops the bot with a one-line error if the gateway never sends READY in
-/// time (the fatal close codes serenity 0.12.5 loops on).
-fn watch_ready(
-    client: &serenity::Client,
-    seen: Arc<std::sync::atomic::AtomicBool>,
-    wait: Duration,
-) {
-    let data = client.data.clone();
-    let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(wait).await;
-        if seen.load(std::sync::atomic::Ordering::SeqCst) {
-            return;
-        }
-        let line = format!(
-            "Discord's gateway did not accept the bot within {} s (no READY). It closes the connection \
-             with 4010/4011 when the shard settings are wrong (the bot needs sharding), 4012 for an \
-             API version it does not support, 4013/4014 for intents: check the intents enabled in the \
-             developer portal (Bot -> Privileged Gateway Intents) or run with --no-message-content",
-            wait.as_secs()
-        );
-        tracing::error!("{line}");
-        data.write().await.insert::<Fatal>(line);
-        shards.shutdown_all().await;
-    });
-}
-
 /// Where a fatal start-up or gateway error is left for [`fatal_error`].
 struct Fatal;
 
@@ -176,11 +140,29 @@ pub async fn fatal_error(client: &serenity::Client) -> Option<String> {
     client.data.read().await.get::<Fatal>().cloned()
 }
 
+/// Records the one-line reason the bot stops (the first one stays).
+pub(super) async fn record_fatal(
+    data: &tokio::sync::RwLock<serenity::prelude::TypeMap>,
+    line: String,
+) {
+    tracing::error!("{line}");
+    let mut map = data.write().await;
+    if !map.contains_key::<Fatal>() {
+        map.insert::<Fatal>(line);
+    }
+}
+
 /// Records a fatal error and stops every shard, so `Client::start` returns.
 async fn stop_with(ctx: &serenity::Context, shards: &serenity::ShardManager, line: String) {
-    tracing::error!("{line}");
-    ctx.data.write().await.insert::<Fatal>(line);
+    record_fatal(&ctx.data, line).await;
     shards.shutdown_all().await;
+}
+
+/// Notified when the bot stopped itself without serenity's shutdown (see [`super::gateway`]).
+struct Stopped;
+
+impl serenity::prelude::TypeMapKey for Stopped {
+    type Value = Arc<tokio::sync::Notify>;
 }
 
 /// Runs the client until Ctrl-C or a fatal error; every way it can stop with an
@@ -192,11 +174,14 @@ pub async fn run(client: &mut serenity::Client) -> anyhow::Result<()> {
             shards.shutdown_all().await;
         }
     });
-    let ready = client.data.read().await.get::<ReadySeen>().cloned();
-    if let Some((seen, wait)) = ready {
-        watch_ready(client, seen, wait);
-    }
-    let started = client.start().await;
+    let stopped = client.data.read().await.get::<Stopped>().cloned();
+    let started = match stopped {
+        Some(stopped) => tokio::select! {
+            started = client.start() => started,
+            () = stopped.notified() => Ok(()),
+        },
+        None => client.start().await,
+    };
     if let Some(line) = fatal_error(client).await {
         anyhow::bail!("{line}");
     }
@@ -253,9 +238,6 @@ pub async fn build_client(
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, "connected to Discord");
-                if let Some((seen, _)) = ctx.data.read().await.get::<ReadySeen>() {
-                    seen.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
                 use_resume_url(ctx, &ready.resume_gateway_url).await;
                 let cmds = &framework.options().commands;
                 if let Err(cause) =
@@ -273,15 +255,24 @@ pub async fn build_client(
     if config.message_content {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
-    let client = serenity::ClientBuilder::new_with_http(http, intents)
+    let watch = Arc::new(GatewayWatch::new(
+        config.max_reidentifies.unwrap_or(MAX_REIDENTIFIES),
+    ));
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
+        .voice_manager_arc(watch.clone())
         .await
         .context("building the Discord client")?;
+    watch.attach(client.data.clone(), client.ws_url.clone());
+    // The shard manager keeps its own handle on the watch. The client's is only
+    // used by `Client::start` to fetch the bot user for a voice plugin's
+    // `initialise`: a REST call the watch does not need, and one that would
+    // stop the bot at start-up if it failed.
+    client.voice_manager = None;
     {
         let mut map = client.data.write().await;
         map.insert::<GatewayUrl>((client.ws_url.clone(), config.api_base.is_some()));
-        let wait = config.ready_timeout.unwrap_or(READY_TIMEOUT);
-        map.insert::<ReadySeen>((Arc::new(std::sync::atomic::AtomicBool::new(false)), wait));
+        map.insert::<Stopped>(watch.stopped.clone());
     }
     if let Some(base) = &config.api_base {
         // serenity falls back to Discord's real gateway when `GET /gateway`

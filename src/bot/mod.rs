@@ -20,6 +20,7 @@ mod client;
 pub mod commands;
 pub mod error;
 mod events;
+mod gateway;
 pub mod logs;
 pub mod outbox;
 pub mod practice;
@@ -32,9 +33,9 @@ pub mod view;
 pub use action::Action;
 pub use client::{
     build_client, build_http, check_api_base, fatal_error, is_loopback, run, BotConfig,
-    READY_TIMEOUT,
 };
 pub use error::BotError;
+pub use gateway::MAX_REIDENTIFIES;
 pub use reply::Reply;
 pub use retry::retry;
 

@@ -46,7 +46,7 @@ pub fn run(args: BotArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    rt.block_on(async move {
+    let result = rt.block_on(async move {
         let url = args
             .database_url
             .clone()
@@ -57,11 +57,15 @@ pub fn run(args: BotArgs) -> anyhow::Result<ExitCode> {
             api_base: args.api_base.clone(),
             message_content: !args.no_message_content,
             request_timeout: None,
-            ready_timeout: None,
+            max_reidentifies: None,
         };
         let mut client = bot::build_client(&token, config, Data::new(engine, store)).await?;
         bot::run(&mut client).await?;
         Ok::<_, anyhow::Error>(())
-    })?;
+    });
+    // A bot that stopped itself may leave a gateway shard of serenity's running
+    // (see `bot::gateway`): exit without waiting for it.
+    rt.shutdown_background();
+    result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 use super::{fixtures, lock, Conn, Inner};
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -12,6 +12,9 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, Notify};
 
 pub(super) async fn upgrade(ws: WebSocketUpgrade, State(inner): State<Arc<Inner>>) -> Response {
+    if let Some(refused) = refused(&inner, "/gateway") {
+        return refused;
+    }
     ws.on_upgrade(move |socket| session(socket, inner))
 }
 
@@ -20,8 +23,27 @@ pub(super) async fn upgrade_resume(
     ws: WebSocketUpgrade,
     State(inner): State<Arc<Inner>>,
 ) -> Response {
+    if let Some(refused) = refused(&inner, "/gateway-resume") {
+        return refused;
+    }
     inner.resume_url_connections.fetch_add(1, Ordering::SeqCst);
     ws.on_upgrade(move |socket| session(socket, inner))
+}
+
+/// A 503 instead of the upgrade while the stand-in plays an outage.
+fn refused(inner: &Inner, path: &str) -> Option<Response> {
+    if !inner.refuse_gateway.load(Ordering::SeqCst) {
+        return None;
+    }
+    lock(&inner.refused).push(path.to_string());
+    inner.changed.notify_waiters();
+    Some(
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "upstream connect error",
+        )
+            .into_response(),
+    )
 }
 
 fn send(inner: &Inner, tx: &mpsc::UnboundedSender<WsMessage>, payload: Value) {

@@ -83,6 +83,9 @@ struct RateLimit {
     route: Option<(String, String)>,
     remaining: u32,
     retry_after: f64,
+    /// Until when the route (or, global, every route) is limited: a request
+    /// before then gets another 429, as on Discord, and is counted as early.
+    until: Option<Instant>,
 }
 
 /// What a [`Fault`] does to the requests it matches.
@@ -199,6 +202,12 @@ pub(crate) struct Inner {
     pub(crate) close_on_identify: AtomicU64,
     pub(crate) resumes: AtomicU64,
     pub(crate) reject_token: AtomicBool,
+    /// Requests sent to a rate-limited route before its `retry_after` had passed.
+    pub(crate) early_retries: AtomicU64,
+    /// Whether the gateway refuses new connections (503 to the upgrade), as in an outage.
+    pub(crate) refuse_gateway: AtomicBool,
+    /// The paths of the gateway connections refused so far.
+    pub(crate) refused: Mutex<Vec<String>>,
     pub(crate) echo: AtomicBool,
     pub(crate) interaction_window_ms: AtomicU64,
     /// Dispatches serenity could not read (see [`check`]).
@@ -265,16 +274,28 @@ impl Inner {
         self.changed.notify_waiters();
     }
 
-    /// Takes one forced 429 for this request, if any applies.
+    /// Takes one forced 429 for this request, if any applies. A request to a
+    /// route still limited by an earlier 429 (before its `retry_after` passed)
+    /// gets another 429 for the time left, as on Discord, and counts as an
+    /// early retry ([`StandIn::early_retries`]); it does not use up a forced one.
     pub(crate) fn take_rate_limit(&self, method: &str, path: &str) -> Option<(f64, bool)> {
+        let now = Instant::now();
         let mut limits = lock(&self.limits);
-        let l = limits.iter_mut().find(|l| {
-            l.remaining > 0
-                && l.route
-                    .as_ref()
-                    .is_none_or(|(m, p)| m == method && path.starts_with(p.as_str()))
-        })?;
+        let applies = |l: &RateLimit| {
+            l.route
+                .as_ref()
+                .is_none_or(|(m, p)| m == method && path.starts_with(p.as_str()))
+        };
+        if let Some((left, global)) = limits.iter().find_map(|l| {
+            let until = l.until.filter(|u| *u > now && applies(l))?;
+            Some((until.duration_since(now).as_secs_f64(), l.route.is_none()))
+        }) {
+            self.early_retries.fetch_add(1, Ordering::SeqCst);
+            return Some((left, global));
+        }
+        let l = limits.iter_mut().find(|l| l.remaining > 0 && applies(l))?;
         l.remaining -= 1;
+        l.until = now.checked_add(Duration::from_secs_f64(l.retry_after.max(0.0)));
         Some((l.retry_after, l.route.is_none()))
     }
 
@@ -356,6 +377,9 @@ impl StandIn {
             close_on_identify: AtomicU64::new(0),
             resumes: AtomicU64::new(0),
             reject_token: AtomicBool::new(false),
+            early_retries: AtomicU64::new(0),
+            refuse_gateway: AtomicBool::new(false),
+            refused: Mutex::new(Vec::new()),
             echo: AtomicBool::new(true),
             interaction_window_ms: AtomicU64::new(3_000),
             unreadable: Mutex::new(Vec::new()),
@@ -413,6 +437,18 @@ impl StandIn {
 
     pub fn resumes(&self) -> u64 {
         self.inner.resumes.load(Ordering::SeqCst)
+    }
+
+    /// Requests the bot sent to a rate-limited route (any route, for a global
+    /// limit) before the 429's `retry_after` had passed; each got another 429.
+    pub fn early_retries(&self) -> u64 {
+        self.inner.early_retries.load(Ordering::SeqCst)
+    }
+
+    /// The paths (`/gateway`, `/gateway-resume`) of the gateway connections
+    /// refused while [`Self::refuse_gateway`] was on, in order.
+    pub fn refused_connections(&self) -> Vec<String> {
+        lock(&self.inner.refused).clone()
     }
 
     /// Gateway connections the bot opened on READY's `resume_gateway_url`.
@@ -640,6 +676,19 @@ impl StandIn {
         }
     }
 
+    /// Ends the session's life on the stand-in's side: a RESUME of it gets op 9
+    /// (not resumable), as Discord answers one for a session that timed out.
+    pub fn expire_session(&self) {
+        lock(&self.inner.gateway).session_id = None;
+    }
+
+    /// While on, the gateway refuses every new connection with `503` before the
+    /// WebSocket upgrade, as Discord's edge does in an outage: the bot never gets
+    /// a HELLO (counted in [`Self::refused_connections`]).
+    pub fn refuse_gateway(&self, on: bool) {
+        self.inner.refuse_gateway.store(on, Ordering::SeqCst);
+    }
+
     /// Whether the bot is connected (identified or resumed) right now.
     pub fn connected(&self) -> bool {
         lock(&self.inner.gateway).conn.is_some()
@@ -683,6 +732,7 @@ impl StandIn {
             route: Some((method.to_string(), path_prefix.to_string())),
             remaining: times,
             retry_after,
+            until: None,
         });
     }
 
@@ -692,6 +742,7 @@ impl StandIn {
             route: None,
             remaining: times,
             retry_after,
+            until: None,
         });
     }
 
