@@ -366,6 +366,19 @@ async fn autocomplete_offers_at_most_25_matching_choices() {
     bot.stop().await;
 }
 
+/// Makes every attempt at the reply to `text` fail (the first and its four
+/// retries) and waits for the notice that offers Resend.
+async fn fail_reply_to(stand: &StandIn, thread: u64, text: &str) -> Request {
+    let path = format!("/channels/{thread}/messages");
+    stand.fail("POST", &path, 5, 500, 0);
+    stand.message(STUDENT, thread, text);
+    stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
+        })
+        .await
+}
+
 /// Starts a practice in a private thread and returns the thread id.
 async fn start_practice(stand: &StandIn) -> u64 {
     start_practice_for(stand, STUDENT).await
@@ -1364,13 +1377,7 @@ async fn a_reply_that_cannot_be_posted_after_its_turn_was_stored_is_offered_agai
     let thread = start_practice(&stand).await;
     let path = format!("/channels/{thread}/messages");
     // Every attempt at the reply fails (the first and its 4 retries)...
-    stand.fail("POST", &path, 5, 500, 0);
-    stand.message(STUDENT, thread, REQUEST);
-    let notice = stand
-        .wait_for_request(T, |r| {
-            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
-        })
-        .await;
+    let notice = fail_reply_to(&stand, thread, REQUEST).await;
     assert!(text_of(&notice).contains("cc:resend:"), "{}", notice.json);
     // ...yet the turn was stored before the reply was attempted.
     let open = open_practice_of(&db, STUDENT).await.unwrap();
@@ -2111,13 +2118,7 @@ async fn a_failed_reply_is_posted_once_after_a_restart_and_resend_adds_nothing()
     let (stand, bot, _dir, db) = setup().await;
     let thread = start_practice(&stand).await;
     let path = format!("/channels/{thread}/messages");
-    stand.fail("POST", &path, 5, 500, 0);
-    stand.message(STUDENT, thread, REQUEST);
-    stand
-        .wait_for_request(T, |r| {
-            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
-        })
-        .await;
+    fail_reply_to(&stand, thread, REQUEST).await;
     assert_eq!(shown(&stand, thread, "Request accepted"), 0);
     let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
     assert_eq!(waiting_replies(&db).await.len(), 1);
@@ -2158,13 +2159,7 @@ async fn a_resend_after_a_restart_posts_the_waiting_reply_once() {
     let (stand, bot, _dir, db) = setup().await;
     let thread = start_practice(&stand).await;
     let path = format!("/channels/{thread}/messages");
-    stand.fail("POST", &path, 5, 500, 0);
-    stand.message(STUDENT, thread, REQUEST);
-    stand
-        .wait_for_request(T, |r| {
-            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
-        })
-        .await;
+    fail_reply_to(&stand, thread, REQUEST).await;
     let sid = open_practice_of(&db, STUDENT).await.unwrap().id;
     bot.stop().await;
 
@@ -2211,13 +2206,7 @@ async fn waiting_replies_are_posted_in_order_before_the_next_one() {
         let path = path.clone();
         move |r: &Request| r.path == path && r.status == 200 && r.at > since
     };
-    stand.fail("POST", &path, 5, 500, 0);
-    stand.message(STUDENT, thread, REQUEST);
-    let notice = stand
-        .wait_for_request(T, |r| {
-            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
-        })
-        .await;
+    let notice = fail_reply_to(&stand, thread, REQUEST).await;
     // The next message: the waiting reply first, then its own.
     stand.message(STUDENT, thread, "How did you get into this field?");
     let posts = stand.wait_for_requests(T, 2, posted_after(notice.at)).await;
@@ -2465,13 +2454,7 @@ async fn a_waiting_reply_whose_channel_is_gone_is_dropped() {
     let (stand, bot, _dir, db) = setup().await;
     let thread = start_practice(&stand).await;
     let path = format!("/channels/{thread}/messages");
-    stand.fail("POST", &path, 5, 500, 0);
-    stand.message(STUDENT, thread, REQUEST);
-    stand
-        .wait_for_request(T, |r| {
-            r.path == path && r.status == 200 && text_of(r).contains("reply could not be sent")
-        })
-        .await;
+    fail_reply_to(&stand, thread, REQUEST).await;
     bot.stop().await;
     stand.fail("POST", &path, 1, 404, 10003);
     let bot = restart_bot(&stand, &db).await;
