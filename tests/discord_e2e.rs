@@ -2910,3 +2910,67 @@ async fn netns_child() {
         during.len()
     );
 }
+
+/// A sign-off closes the meeting; `/practice end` typed after it by habit
+/// reminds the student of the note instead of finishing without it, and the
+/// note they then write is scored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practice_end_after_a_sign_off_reminds_of_the_note() {
+    let (stand, bot, _dir, db) = setup().await;
+    let thread = start_practice(&stand).await;
+    say_in(&stand, thread, STUDENT, REQUEST).await;
+    say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "How did you end up in backend work?",
+    )
+    .await;
+    let closed = say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "Thank you so much, I won't keep you any longer. Have a great day!",
+    )
+    .await;
+    assert!(
+        text_of(&closed).contains("Follow-up note"),
+        "{}",
+        closed.json
+    );
+    let path = format!("/channels/{thread}/messages");
+    let id = stand.slash(
+        STUDENT,
+        thread,
+        "practice",
+        json!([{"name": "end", "type": 1, "options": []}]),
+    );
+    stand.wait_for_request(T, callback_for(id)).await;
+    let reminder = stand
+        .wait_for_request(T, |r| {
+            r.path == path && r.status == 200 && text_of(r).contains("already over")
+        })
+        .await;
+    assert!(
+        !text_of(&reminder).contains("Scorecard:"),
+        "{}",
+        reminder.json
+    );
+    let open = open_practice_of(&db, STUDENT).await.expect("still open");
+    assert_eq!(open.session.phase.as_str(), "follow_up");
+    say_in(
+        &stand,
+        thread,
+        STUDENT,
+        "Thank you for the chat today; your advice about code reviews stuck with me.",
+    )
+    .await;
+    let card = stand
+        .wait_for_request(T, |r| r.path == path && text_of(r).contains("Scorecard:"))
+        .await;
+    // The note was read and answered, not skipped.
+    assert!(text_of(&card).contains("writes back"), "{}", card.json);
+    assert!(open_practice_of(&db, STUDENT).await.is_none(), "finished");
+    assert_no_pings(&stand);
+    bot.stop().await;
+}
