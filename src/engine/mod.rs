@@ -530,7 +530,17 @@ impl Engine {
             RequestOutcome::Declined
         };
         let reply = match outcome {
-            RequestOutcome::Accepted => self.say(sc, s, &sc.request.accept),
+            RequestOutcome::Accepted => {
+                // Greeting the mutual contact only when the student named one.
+                let named = !sc.request.accept_named.is_empty()
+                    && request::names_a_contact(&self.classifier, text);
+                let lines = if named {
+                    &sc.request.accept_named
+                } else {
+                    &sc.request.accept
+                };
+                self.say(sc, s, lines)
+            }
             RequestOutcome::Declined => self.say(sc, s, &sc.request.decline),
             RequestOutcome::NoAnswer => self.say(sc, s, &sc.request.ignore),
         };

@@ -662,6 +662,14 @@ fn ask_expertise(sents: &[Sentence]) -> Check {
     Check::new("ask.expertise", pts, 4, ev, note)
 }
 
+/// Whether a request names the person who suggested the contact (a
+/// connection sentence that names somebody), so the professional may greet them.
+pub fn names_a_contact(classifier: &Classifier, text: &str) -> bool {
+    read_sentences(classifier, text, REQUEST_ACTS)
+        .iter()
+        .any(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text))
+}
+
 /// Whether a connection sentence names somebody (a mutual contact) rather
 /// than a place the student found them.
 fn mentions_a_person(text: &str) -> bool {

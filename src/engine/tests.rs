@@ -302,3 +302,49 @@ fn quoting_the_professional_is_never_a_job_ask() {
         "You mentioned openings, could I apply?"
     ));
 }
+
+#[test]
+fn the_mutual_contact_is_greeted_only_when_the_request_names_them() {
+    let e = engine();
+    let sc = e.scenario("ux-research").expect("scenario").clone();
+    let neutral = "Subject: Psychology student curious about UX research\n\nDear Mr Herrera, I'm Sam, \
+a second-year psychology student. I read your article on testing with older patients and would love to \
+hear how you got into UX research; I'm not looking for a job. Could we have a 20-minute video call in \
+the next few weeks? I'll keep to time.";
+    let named = neutral.replace(
+        "I read your article on testing with older patients and",
+        "Priya Raman suggested I write to you, and I",
+    );
+    let accepted_with = |text: &str| -> Vec<String> {
+        (1..=12)
+            .filter_map(|seed| {
+                let mut s = e.start("ux-research", seed).expect("start");
+                let out = e.step(&mut s, Input::Say(text.into())).expect("step");
+                out.events.into_iter().find_map(|ev| match ev {
+                    Event::RequestAnswered {
+                        outcome: RequestOutcome::Accepted,
+                        text,
+                        ..
+                    } => Some(text),
+                    _ => None,
+                })
+            })
+            .collect()
+    };
+    let plain = accepted_with(neutral);
+    assert!(
+        plain.len() >= 6,
+        "a good request is mostly accepted: {plain:?}"
+    );
+    assert!(plain.iter().all(|t| !t.contains("Priya")), "{plain:?}");
+    let greeted = accepted_with(&named);
+    assert!(greeted.len() >= 6, "{greeted:?}");
+    assert!(
+        greeted.iter().all(|t| sc
+            .request
+            .accept_named
+            .iter()
+            .any(|l| t.starts_with(l.as_str()))),
+        "{greeted:?}"
+    );
+}

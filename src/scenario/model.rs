@@ -177,8 +177,13 @@ impl Medium {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestReplies {
-    /// Yes to a meeting.
+    /// Yes to a meeting (lines that do not assume who sent the student).
     pub accept: Vec<String>,
+    /// Yes to a request that names the person who suggested the contact: lines
+    /// that may greet that connection ("Any friend of Priya's"). Optional; when
+    /// empty, or when the request names nobody, `accept` is used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept_named: Vec<String>,
     /// A polite no.
     pub decline: Vec<String>,
     /// Narration shown when the request gets no answer at all.

@@ -405,6 +405,9 @@ fn check_request(c: &mut Checker<'_, '_>, sc: &Scenario) {
     ] {
         c.lines(&[Key("request"), Key(k)], l, &[]);
     }
+    if !r.accept_named.is_empty() {
+        c.lines(&[Key("request"), Key("accept_named")], &r.accept_named, &[]);
+    }
     match (m.medium, r.ready_now.is_empty()) {
         (Medium::Phone, true) => c.err(
             &[Key("request")],
