@@ -533,7 +533,12 @@ impl Engine {
             RequestOutcome::Accepted => {
                 // Greeting the mutual contact only when the student named one.
                 let named = !sc.request.accept_named.is_empty()
-                    && request::names_a_contact(&self.classifier, text);
+                    && request::names_a_contact(&self.classifier, text)
+                    && sc
+                        .request
+                        .contact
+                        .as_deref()
+                        .is_none_or(|c| request::mentions_name(text, c));
                 let lines = if named {
                     &sc.request.accept_named
                 } else {

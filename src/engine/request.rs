@@ -670,6 +670,39 @@ pub fn names_a_contact(classifier: &Classifier, text: &str) -> bool {
         .any(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text))
 }
 
+/// Whether `text` mentions the person called `name`: any part of the name
+/// but a title, as a whole word, ignoring case and accents ("Tomas" is Tomás).
+pub fn mentions_name(text: &str, name: &str) -> bool {
+    const TITLES: &[&str] = &["dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir"];
+    let fold = |s: &str| -> String {
+        s.to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                other => other,
+            })
+            .collect()
+    };
+    let said: Vec<String> = raw_words(&fold(text))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let folded = fold(name);
+    raw_words(&folded)
+        .into_iter()
+        .filter(|w| w.len() >= 3 && !TITLES.contains(w))
+        .any(|w| {
+            said.iter()
+                .any(|s| s == w || s.trim_end_matches("'s").trim_end_matches("’s") == w)
+        })
+}
+
 /// Whether a connection sentence names somebody (a mutual contact) rather
 /// than a place the student found them.
 fn mentions_a_person(text: &str) -> bool {

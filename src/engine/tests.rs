@@ -337,6 +337,14 @@ the next few weeks? I'll keep to time.";
         "a good request is mostly accepted: {plain:?}"
     );
     assert!(plain.iter().all(|t| !t.contains("Priya")), "{plain:?}");
+    // Somebody else named: not the contact of the brief, so no greeting for Priya.
+    let other = named.replace("Priya Raman", "Dr Chen");
+    let elsewhere = accepted_with(&other);
+    assert!(elsewhere.len() >= 6, "{elsewhere:?}");
+    assert!(
+        elsewhere.iter().all(|t| !t.contains("Priya")),
+        "{elsewhere:?}"
+    );
     let greeted = accepted_with(&named);
     assert!(greeted.len() >= 6, "{greeted:?}");
     assert!(
@@ -347,4 +355,21 @@ the next few weeks? I'll keep to time.";
             .any(|l| t.starts_with(l.as_str()))),
         "{greeted:?}"
     );
+}
+
+#[test]
+fn a_contact_is_recognised_by_any_part_of_their_name() {
+    use super::request::mentions_name;
+    assert!(mentions_name(
+        "Tomas Herrera passed on your name",
+        "Tomás Herrera"
+    ));
+    assert!(mentions_name(
+        "my tutor Ms. Byrne gave me your number",
+        "Ms Byrne"
+    ));
+    assert!(mentions_name("Priya's colleague here", "Priya Raman"));
+    assert!(!mentions_name("Ms Grant gave me your number", "Ms Byrne"));
+    assert!(!mentions_name("Dr Chen suggested I write", "Dr. Ellis"));
+    assert!(!mentions_name("Seanna suggested I call", "Sean"));
 }

@@ -184,6 +184,12 @@ pub struct RequestReplies {
     /// empty, or when the request names nobody, `accept` is used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accept_named: Vec<String>,
+    /// Who suggested the contact, as the brief names them ("Priya Raman",
+    /// "Ms Byrne"). With it, `accept_named` is said only when the request names
+    /// this person (any part of the name but a title); without it, any named
+    /// contact will do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     /// A polite no.
     pub decline: Vec<String>,
     /// Narration shown when the request gets no answer at all.
