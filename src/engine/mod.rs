@@ -533,7 +533,7 @@ impl Engine {
             RequestOutcome::Accepted => {
                 // Greeting the mutual contact only when the student named one.
                 let named = !sc.request.accept_named.is_empty()
-                    && request::names_a_contact(&self.classifier, text)
+                    && report.names_contact
                     && sc
                         .request
                         .contact

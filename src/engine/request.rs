@@ -50,6 +50,9 @@ pub struct RequestReport {
     pub job_ask: bool,
     /// The request states what the student is aiming for (prep.goal).
     pub states_goal: bool,
+    /// The request names somebody as the connection (a mutual contact).
+    #[serde(default)]
+    pub names_contact: bool,
 }
 
 impl RequestReport {
@@ -647,10 +650,7 @@ fn ask_expertise(sents: &[Sentence]) -> Check {
         pts += 2;
         ev.push(s);
     }
-    let mutual = sents
-        .iter()
-        .find(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text));
-    if let Some(s) = mutual {
+    if let Some(s) = mutual_contact(sents) {
         pts += 2;
         push_unique(&mut ev, clip(&s.text, 160));
     }
@@ -662,12 +662,11 @@ fn ask_expertise(sents: &[Sentence]) -> Check {
     Check::new("ask.expertise", pts, 4, ev, note)
 }
 
-/// Whether a request names the person who suggested the contact (a
-/// connection sentence that names somebody), so the professional may greet them.
-pub fn names_a_contact(classifier: &Classifier, text: &str) -> bool {
-    read_sentences(classifier, text, REQUEST_ACTS)
+/// The first connection sentence that names somebody (a mutual contact).
+fn mutual_contact(sents: &[Sentence]) -> Option<&Sentence> {
+    sents
         .iter()
-        .any(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text))
+        .find(|s| s.does(SentenceAct::Connection) && mentions_a_person(&s.text))
 }
 
 /// Whether `text` mentions the person called `name`: any part of the name
@@ -905,6 +904,7 @@ pub fn evaluate_request(
         quality,
         job_ask: sure_job,
         states_goal,
+        names_contact: mutual_contact(&sents).is_some(),
     }
 }
 
